@@ -1,0 +1,89 @@
+"""CheckApp: check, as a customer would, that what a brand promises is what customers get."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+from .database import configure_sqlite
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(test_config or config.from_environment(app.instance_path))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .navigation import template_helpers
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.context_processor(template_helpers)
+
+
+def register_extensions(app: Flask) -> None:
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+
+    from .auth.session import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.routes import bp as auth_bp
+    from .main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    for name in ("checklists", "runs", "invites", "review", "fixes", "api", "pwa"):
+        register_optional_blueprint(app, name)
+
+
+def register_optional_blueprint(app: Flask, name: str) -> None:
+    """Feature areas register themselves through `<area>/routes.py: bp` once they exist."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"checkapp.{name}.routes")
+    except ModuleNotFoundError as error:
+        if error.name in (f"checkapp.{name}", f"checkapp.{name}.routes"):
+            return
+        raise
+    app.register_blueprint(module.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,67 @@
+"""Settings read from the environment (see README: Configuration)."""
+import os
+from pathlib import Path
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'checkapp.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: str) -> dict:
+    env = os.environ.get("CHECKAPP_ENV", "production")
+    secret = os.environ.get("SECRET_KEY")
+    if not secret and env not in ("development", "test"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))'), "
+            "or set CHECKAPP_ENV=development on your own machine."
+        )
+    base_url = os.environ.get("CHECKAPP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    over_https = base_url.startswith("https://")
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret or "development-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "PHOTO_DIR": os.environ.get("CHECKAPP_PHOTO_DIR") or str(Path(instance_path) / "photos"),
+        "BASE_URL": base_url,
+        "MAX_PHOTO_BYTES": int(os.environ.get("CHECKAPP_MAX_PHOTO_BYTES", 15 * 1024 * 1024)),
+        # Flask refuses larger bodies with 413 before a view reads them; leave room for form fields.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CHECKAPP_MAX_PHOTO_BYTES", 15 * 1024 * 1024)) + 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "PREFERRED_URL_SCHEME": "https" if over_https else "http",
+        **cookie_settings(over_https),
+    }
+
+
+def cookie_settings(over_https: bool) -> dict:
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": over_https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": over_https,
+    }
+
+
+def for_tests(tmp_dir: str) -> dict:
+    return {
+        "ENV_NAME": "test",
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") and database_url(tmp_dir)
+        or f"sqlite:///{Path(tmp_dir) / 'test.db'}",
+        "PHOTO_DIR": str(Path(tmp_dir) / "photos"),
+        "BASE_URL": "http://localhost",
+        "MAX_PHOTO_BYTES": 2 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **cookie_settings(False),
+    }

@@ -1,0 +1,83 @@
+"""Allowed values of the product's vocabulary and their labels in the user's language."""
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+ROLES = {"manager": _l("Manager"), "staff": _l("Staff member")}
+
+AREAS = {
+    "order_journey": _l("Test order journey"),
+    "delivery": _l("Delivery"),
+    "packaging": _l("Packaging and unboxing"),
+    "confirmation_email": _l("Confirmation email"),
+    "contact_channel": _l("Contact channels"),
+}
+
+# In journey order: discovery first, support last.
+STAGES = {
+    "discovery": _l("Discovery"),
+    "order": _l("Order"),
+    "payment": _l("Payment"),
+    "confirmation": _l("Confirmation"),
+    "delivery": _l("Delivery"),
+    "unboxing": _l("Unboxing"),
+    "use": _l("Use"),
+    "support": _l("Support"),
+}
+
+DEPARTMENTS = {
+    "web": _l("Web"),
+    "logistics": _l("Logistics"),
+    "customer_service": _l("Customer service"),
+    "billing": _l("Billing"),
+    "production": _l("Production"),
+    "marketing": _l("Marketing"),
+}
+
+ITEM_KINDS = {
+    "yes_no": _l("Yes / no"),
+    "number": _l("Number with a bound"),
+    "duration": _l("Duration (stopwatch)"),
+    "time_window": _l("Time of day within a window"),
+    "choice": _l("Single choice"),
+    "rating": _l("Rating 1–5"),
+    "text": _l("Free text"),
+    "photo": _l("Photo only"),
+    "email": _l("Confirmation email"),
+}
+
+SEVERITIES = {
+    1: _l("1 — cosmetic"),
+    2: _l("2 — minor"),
+    3: _l("3 — annoying"),
+    4: _l("4 — serious"),
+    5: _l("5 — blocks the customer"),
+}
+
+RUN_STATUSES = {
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Sent back"),
+    "accepted": _l("Accepted"),
+}
+
+OUTCOMES = {
+    "pass": _l("Pass"),
+    "mismatch": _l("Mismatch"),
+    "na": _l("Not applicable"),
+    "noted": _l("Noted"),
+}
+
+FIX_STATUSES = {
+    "open": _l("Open"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "verified": _l("Verified"),
+}
+
+EFFORTS = {"small": _l("Small"), "medium": _l("Medium"), "large": _l("Large")}
+
+
+def choices(mapping: dict) -> list[SelectChoice]:
+    """Options for a WTForms SelectField, in the mapping's order."""
+    return [SelectChoice(str(value), label) for value, label in mapping.items()]

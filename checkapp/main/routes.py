@@ -1,0 +1,37 @@
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from ..extensions import csrf, db
+from ..i18n import LOCALE_COOKIE, LOCALES
+from ..urls import safe_next
+
+bp = Blueprint("main", __name__)
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("main/home.html")
+
+
+@bp.post("/language")
+def set_language():
+    locale = request.form.get("locale")
+    target = safe_next(request.form.get("next")) or url_for("main.home")
+    response = redirect(target)
+    if locale in LOCALES:
+        response.set_cookie(LOCALE_COOKIE, locale, max_age=ONE_YEAR, httponly=True, samesite="Lax")
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return response
+
+
+@bp.get("/healthz")
+@csrf.exempt
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

@@ -1,0 +1,307 @@
+"""The glossary of PRODUCT.md as tables.
+
+Timestamps are naive UTC. Enumerations are plain strings checked by the code that writes
+them (the allowed values live in `checkapp.glossary`), so adding a value needs no migration.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))  # manager | staff
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True, server_default="1")
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+    def set_password(self, password: str, method: str | None = None) -> None:
+        self.password_hash = generate_password_hash(password, **({"method": method} if method else {}))
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Checklist(db.Model):
+    """A reusable template for one area; its content lives in versions."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area: Mapped[str] = mapped_column(String(30), index=True)
+    archived: Mapped[bool] = mapped_column(default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    versions: Mapped[list[ChecklistVersion]] = relationship(
+        back_populates="checklist", order_by="ChecklistVersion.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_version(self) -> ChecklistVersion | None:
+        return self.versions[-1] if self.versions else None
+
+
+class ChecklistVersion(db.Model):
+    """A frozen copy of a checklist once a run has used it; editing then makes a new one."""
+
+    __table_args__ = (UniqueConstraint("checklist_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checklist_id: Mapped[int] = mapped_column(ForeignKey("checklist.id"), index=True)
+    number: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    checklist: Mapped[Checklist] = relationship(back_populates="versions")
+    items: Mapped[list[CheckItem]] = relationship(
+        back_populates="version", order_by="CheckItem.position", cascade="all, delete-orphan"
+    )
+
+
+class CheckItem(db.Model):
+    """One question and the promise it is held against."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("checklist_version.id"), index=True)
+    # The same promise across versions: fixes group answers by this key.
+    item_key: Mapped[str] = mapped_column(String(36), default=new_key, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    question: Mapped[str] = mapped_column(String(500))
+    promise: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    expected: Mapped[dict] = mapped_column(JSON, default=dict)
+    unit: Mapped[str | None] = mapped_column(String(30))
+    severity: Mapped[int] = mapped_column(default=3)
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    department: Mapped[str] = mapped_column(String(30), index=True)
+    photo_required: Mapped[bool] = mapped_column(default=False, server_default="0")
+    required: Mapped[bool] = mapped_column(default=True, server_default="1")
+    help_text: Mapped[str] = mapped_column(Text, default="")
+
+    version: Mapped[ChecklistVersion] = relationship(back_populates="items")
+
+
+class RunChecklist(db.Model):
+    """Which checklist versions a run is performed against, in order."""
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("checklist_version.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    version: Mapped[ChecklistVersion] = relationship()
+
+
+class Run(db.Model):
+    """One test order (or contact test), performed by a staff member or an invited tester."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    brief: Mapped[str] = mapped_column(Text, default="")
+    order_reference: Mapped[str | None] = mapped_column(String(100))
+    ordered_at: Mapped[datetime | None]
+    due_date: Mapped[date | None]
+    # planned | in_progress | submitted | returned | accepted
+    status: Mapped[str] = mapped_column(String(20), default="planned", index=True)
+    performer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(index=True)
+    recommend_score: Mapped[int | None]  # 0-10, "would you recommend us to a friend?"
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    performer: Mapped[User | None] = relationship(foreign_keys=[performer_id])
+    checklists: Mapped[list[RunChecklist]] = relationship(
+        order_by="RunChecklist.position", cascade="all, delete-orphan"
+    )
+
+
+class Answer(db.Model):
+    """What was observed for one item in one run.
+
+    Every save is a row keyed by its client UUID (idempotent retries); a new value for the
+    same item supersedes the previous row, which stays as history (is_current false).
+    """
+
+    __table_args__ = (
+        Index("ix_answer_run_item_current", "run_id", "item_id", "is_current"),
+        Index("ix_answer_key_current_outcome", "item_key", "is_current", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("check_item.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(36))
+    is_current: Mapped[bool] = mapped_column(default=True, server_default="1")
+    value: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(10))  # pass | mismatch | na | noted
+    gap: Mapped[float | None]
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # A reviewer may decide a mismatch is not one (e.g. the tester misread the promise).
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    overridden_at: Mapped[datetime | None]
+
+    run: Mapped[Run] = relationship()
+    item: Mapped[CheckItem] = relationship()
+
+
+class Photo(db.Model):
+    """Evidence for one item of one run; files live under CHECKAPP_PHOTO_DIR, stripped of metadata."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_key)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("check_item.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    thumb_name: Mapped[str] = mapped_column(String(200))
+    width: Mapped[int]
+    height: Mapped[int]
+    byte_size: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(30))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    taken_at: Mapped[datetime | None]
+    source_hint: Mapped[str] = mapped_column(String(10), default="unknown")  # camera | gallery | unknown
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    run: Mapped[Run] = relationship()
+
+
+class EmailEvidence(db.Model):
+    """A confirmation email dropped in as evidence for an email item."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("check_item.id"), index=True)
+    raw: Mapped[str] = mapped_column(Text)
+    sender: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    sent_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None]
+    links: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invite(db.Model):
+    """A link that lets one outside tester perform one run; only the token's SHA-256 is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    tester_name: Mapped[str] = mapped_column(String(120), default="")
+    tester_contact: Mapped[str] = mapped_column(String(200), default="")
+    single_use: Mapped[bool] = mapped_column(default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    expires_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    run: Mapped[Run] = relationship()
+
+
+class ReviewAction(db.Model):
+    """The audit trail of a run: who did what, when and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(200), default="")  # e.g. invited tester's name
+    action: Mapped[str] = mapped_column(String(20))  # submit | accept | return | resubmit | override
+    comment: Mapped[str] = mapped_column(Text, default="")
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"), index=True)
+    item_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Fix(db.Model):
+    """One problem to solve: every mismatch of one promise across runs, or an idea added by hand."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="mismatch")  # mismatch | idea
+    item_key: Mapped[str | None] = mapped_column(String(36), unique=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | in_progress | done | verified
+    effort: Mapped[str | None] = mapped_column(String(10))  # small | medium | large
+    department: Mapped[str | None] = mapped_column(String(30), index=True)
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_date: Mapped[date | None]
+    regression: Mapped[bool] = mapped_column(default=False, server_default="0")
+    done_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    verified_by_run_id: Mapped[int | None] = mapped_column(ForeignKey("run.id"), index=True)
+    reopened_at: Mapped[datetime | None]
+    reopened_by_run_id: Mapped[int | None] = mapped_column(ForeignKey("run.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    comments: Mapped[list[FixComment]] = relationship(
+        back_populates="fix", order_by="FixComment.created_at", cascade="all, delete-orphan"
+    )
+
+
+class FixComment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fix_id: Mapped[int] = mapped_column(ForeignKey("fix.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    fix: Mapped[Fix] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()
+
+
+class ShareLink(db.Model):
+    """A read-only view of one department's fixes; only the token's SHA-256 is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department: Mapped[str] = mapped_column(String(30), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class StageWeight(db.Model):
+    """The manager's weight for a journey stage in the fix score; missing stages use defaults."""
+
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    weight: Mapped[float]

@@ -1,0 +1,159 @@
+"""Shared fixtures: one app and schema per session (built by the migrations), rows wiped after each test.
+
+Set DATABASE_URL to run the whole suite against PostgreSQL.
+"""
+import os
+from datetime import datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from checkapp import config, create_app
+from checkapp.extensions import db as _db, limiter
+from checkapp.models import Checklist, ChecklistVersion, CheckItem, Run, RunChecklist, User
+
+
+class RequestLikeClient(FlaskClient):
+    """Runs each request in its own app context, as in production.
+
+    Without this, requests reuse the test's app context: `g` (the chosen locale, the
+    tester's invite) and the database session would leak from one request to the next.
+    The test's own session is committed around each request so that it neither hides
+    pending changes from the request nor reads a stale snapshot afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            _db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(config.for_tests(str(tmp_path_factory.mktemp("checkapp"))))
+    app.test_client_class = RequestLikeClient
+    with app.app_context():
+        if os.environ.get("DATABASE_URL"):
+            _db.drop_all()
+            _db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            _db.session.commit()
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+        _db.session.commit()
+        _db.session.remove()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _csrf_off_by_default(app):
+    # Tests post forms directly; `csrf_on` and the browser tests check the real thing.
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role="staff", email=None, password="correct horse battery", name=None, active=True):
+        n = next(counter)
+        user = User(email=email or f"{role}{n}@example.org", name=name or f"{role.title()} {n}",
+                    role=role, active=active)
+        user.set_password(password, "pbkdf2:sha256:1000")
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("manager", email="manager@example.org", name="Camille")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("staff", email="staff@example.org", name="Lucas")
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client without going through the form."""
+
+    def log_in(user, a_client=None):
+        with (a_client or client).session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return a_client or client
+
+    return log_in
+
+
+DEFAULT_ITEMS = (
+    dict(question="Was the parcel delivered within the promised time?", promise="Delivered within 3 days",
+         kind="number", expected={"op": "le", "value": 3}, unit="days", severity=4, stage="delivery",
+         department="logistics"),
+    dict(question="Is the address label printed?", promise="Label printed", kind="yes_no",
+         expected={"value": True}, severity=2, stage="unboxing", department="logistics", photo_required=True),
+    dict(question="How long did the hotline take to answer?", promise="Answered in under 2 minutes",
+         kind="duration", expected={"op": "le", "value": 120}, severity=3, stage="support",
+         department="customer_service"),
+)
+
+
+@pytest.fixture
+def make_checklist(db):
+    def make(name="Delivery", area="delivery", items=DEFAULT_ITEMS, author=None):
+        checklist = Checklist(area=area, created_by_id=author.id if author else None)
+        version = ChecklistVersion(checklist=checklist, number=1, name=name, description="Order and watch.")
+        for position, item in enumerate(items):
+            version.items.append(CheckItem(position=position, **item))
+        db.session.add(checklist)
+        db.session.commit()
+        return checklist
+
+    return make
+
+
+@pytest.fixture
+def make_run(db, make_checklist):
+    def make(performer=None, checklists=None, status="planned", title="Test order #1", **fields):
+        checklists = checklists or [make_checklist()]
+        run = Run(title=title, brief="Order the blue lamp and choose home delivery.", status=status,
+                  performer_id=performer.id if performer else None,
+                  ordered_at=fields.pop("ordered_at", datetime(2026, 11, 20, 10, 2)),
+                  due_date=fields.pop("due_date", (datetime(2026, 11, 20) + timedelta(days=7)).date()),
+                  **fields)
+        for position, checklist in enumerate(checklists):
+            run.checklists.append(RunChecklist(version=checklist.current_version, position=position))
+        db.session.add(run)
+        db.session.commit()
+        return run
+
+    return make
