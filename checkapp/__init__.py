@@ -60,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
-    for name in ("checklists", "runs", "invites", "review", "fixes", "api", "pwa"):
+    for name in ("checklists", "runs", "evidence", "invites", "review", "fixes", "api", "pwa"):
         register_optional_blueprint(app, name)
 
 
