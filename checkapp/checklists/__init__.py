@@ -1,0 +1,1 @@
+"""Checklists: the editor, versions, the ready-made library and JSON import/export."""
