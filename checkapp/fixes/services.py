@@ -1,10 +1,16 @@
 """Business rules of fixes: plain functions taking models and values; they flush, views commit."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+from datetime import date, datetime
+
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Answer, Fix, Run, utcnow
+from ..models import Answer, CheckItem, Fix, FixComment, Run, ShareLink, StageWeight, User, utcnow
+from . import scoring
 
 
 def apply_accepted_run(run: Run) -> None:
@@ -46,10 +52,111 @@ def apply_accepted_run(run: Run) -> None:
                 fix.verified_at = now
                 fix.verified_by_run_id = run.id
         elif fix is None:
-            db.session.add(Fix(kind="mismatch", item_key=key, status="open"))
+            db.session.add(new_fix(key))
         elif fix.status in ("done", "verified"):
             fix.status = "open"
             fix.regression = True
             fix.reopened_at = now
             fix.reopened_by_run_id = run.id
     db.session.flush()
+
+
+def new_fix(item_key: str) -> Fix:
+    """A fix for a promise, in the department of its newest item."""
+    department = db.session.scalar(select(CheckItem.department).where(CheckItem.item_key == item_key)
+                                   .order_by(CheckItem.id.desc()).limit(1))
+    return Fix(kind="mismatch", item_key=item_key, status="open", department=department)
+
+
+def ensure_fix(item_key: str) -> Fix:
+    """The fix of a promise, created on first open when none exists yet."""
+    fix = db.session.scalar(select(Fix).where(Fix.item_key == item_key))
+    if fix is None:
+        fix = new_fix(item_key)
+        db.session.add(fix)
+        db.session.flush()
+    return fix
+
+
+def update_fix(fix: Fix, *, status: str, owner: str, department: str, due_date: date | None,
+               effort: str | None) -> None:
+    """The manager's changes. Status by hand: open, in progress or done (verified is automatic)."""
+    if status not in ("open", "in_progress", "done"):
+        raise ValueError(status)
+    if status == "done" and fix.status != "done":
+        fix.done_at = utcnow()
+    if status != fix.status and not (fix.status == "verified" and status == "done"):
+        fix.status = status
+    fix.owner = (owner or "").strip()
+    fix.department = department
+    fix.due_date = due_date
+    fix.effort = effort or None
+    db.session.flush()
+
+
+def add_comment(fix: Fix, author: User, body: str) -> FixComment:
+    comment = FixComment(fix=fix, author_id=author.id, body=body.strip())
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def add_idea(title: str, description: str, department: str) -> Fix:
+    idea = Fix(kind="idea", title=title.strip(), description=(description or "").strip(),
+               department=department, status="open")
+    db.session.add(idea)
+    db.session.flush()
+    return idea
+
+
+def stage_weights() -> dict[str, float]:
+    """The weights in use: the manager's rows over the defaults."""
+    rows = db.session.execute(select(StageWeight.stage, StageWeight.weight)).all()
+    return scoring.merged_weights(dict(rows))
+
+
+def set_stage_weights(weights: dict[str, float]) -> None:
+    for stage, weight in weights.items():
+        if stage not in scoring.DEFAULT_STAGE_WEIGHTS:
+            continue
+        row = db.session.get(StageWeight, stage)
+        if row is None:
+            db.session.add(StageWeight(stage=stage, weight=float(weight)))
+        else:
+            row.weight = float(weight)
+    db.session.flush()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_share(department: str, created_by: User, expires_at: datetime | None = None) -> tuple[ShareLink, str]:
+    """A read-only link to one department's fixes; the token is returned once, only its hash kept."""
+    token = secrets.token_urlsafe(32)
+    link = ShareLink(department=department, token_hash=hash_token(token), created_by_id=created_by.id,
+                     expires_at=expires_at)
+    db.session.add(link)
+    db.session.flush()
+    return link, token
+
+
+def revoke_share(link: ShareLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        db.session.flush()
+
+
+class ShareGone(Exception):
+    """The link existed but was revoked or has expired."""
+
+
+def find_share(token: str) -> ShareLink | None:
+    """The live link of a token; None when unknown, ShareGone when revoked or expired."""
+    digest = hash_token(token)
+    link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == digest))
+    if link is None or not hmac.compare_digest(link.token_hash, digest):
+        return None
+    if link.revoked_at is not None or (link.expires_at is not None and link.expires_at <= utcnow()):
+        raise ShareGone()
+    return link

@@ -1,0 +1,138 @@
+"""The dashboard's numbers, all SQL aggregates (see queries.py for what "counted" means).
+
+Pass rate = passes ÷ (passes + counted mismatches) of current answers in counted runs;
+overridden mismatches count in neither. NPS = % promoters (9–10) − % detractors (0–6) of the
+recommend scores of counted runs. Months are calendar months of Run.submitted_at (UTC).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import Answer, Checklist, ChecklistVersion, CheckItem, Fix, Run, utcnow
+from .queries import COUNTED_STATUS, OPEN_STATUSES, counted_mismatch, month_bucket, newest_items
+
+MONTHS = 12
+
+
+def last_months(today: date | None = None, count: int = MONTHS) -> list[str]:
+    """'YYYY-MM' of the last `count` months, oldest first, ending with the current one."""
+    today = today or utcnow().date()
+    year, month, months = today.year, today.month, []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def month_start(month: str) -> datetime:
+    year, number = month.split("-")
+    return datetime(int(year), int(number), 1)
+
+
+@dataclass
+class Rate:
+    passes: int
+    mismatches: int
+
+    @property
+    def total(self) -> int:
+        return self.passes + self.mismatches
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.passes / self.total if self.total else None
+
+
+def pass_rates(by: str, months: list[str]) -> dict[str, dict[str, Rate]]:
+    """{stage or area: {month: Rate}} over the given months (by = "stage" or "area")."""
+    bucket = month_bucket(Run.submitted_at)
+    dimension = CheckItem.stage if by == "stage" else Checklist.area
+    passes = func.sum(case((Answer.outcome == "pass", 1), else_=0))
+    bad = func.sum(case((counted_mismatch(), 1), else_=0))
+    stmt = (
+        select(dimension.label("dim"), bucket.label("month"), passes.label("passes"), bad.label("bad"))
+        .select_from(Answer)
+        .join(Run, Run.id == Answer.run_id)
+        .join(CheckItem, CheckItem.id == Answer.item_id)
+        .where(Run.status == COUNTED_STATUS, Answer.is_current.is_(True),
+               Answer.outcome.in_(("pass", "mismatch")), Run.submitted_at >= month_start(months[0]))
+        .group_by(dimension, bucket)
+    )
+    if by == "area":
+        stmt = (stmt.join(ChecklistVersion, ChecklistVersion.id == CheckItem.version_id)
+                .join(Checklist, Checklist.id == ChecklistVersion.checklist_id))
+    result: dict[str, dict[str, Rate]] = {}
+    for row in db.session.execute(stmt):
+        if row.month in months:
+            result.setdefault(row.dim, {})[row.month] = Rate(int(row.passes or 0), int(row.bad or 0))
+    return result
+
+
+@dataclass
+class Nps:
+    answers: int
+    promoters: int
+    detractors: int
+
+    @property
+    def score(self) -> int | None:
+        if not self.answers:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.answers)
+
+
+def nps_by_month(months: list[str]) -> tuple[Nps, dict[str, Nps]]:
+    """The NPS over the months shown, and month by month."""
+    bucket = month_bucket(Run.submitted_at)
+    stmt = (
+        select(bucket.label("month"), func.count(Run.recommend_score).label("answers"),
+               func.sum(case((Run.recommend_score >= 9, 1), else_=0)).label("promoters"),
+               func.sum(case((Run.recommend_score <= 6, 1), else_=0)).label("detractors"))
+        .where(Run.status == COUNTED_STATUS, Run.recommend_score.is_not(None),
+               Run.submitted_at >= month_start(months[0]))
+        .group_by(bucket)
+    )
+    by_month = {row.month: Nps(int(row.answers), int(row.promoters or 0), int(row.detractors or 0))
+                for row in db.session.execute(stmt) if row.month in months}
+    total = Nps(sum(n.answers for n in by_month.values()), sum(n.promoters for n in by_month.values()),
+                sum(n.detractors for n in by_month.values()))
+    return total, by_month
+
+
+def _fix_department():
+    newest = newest_items()
+    item = aliased(CheckItem)
+    return newest, item, func.coalesce(Fix.department, item.department)
+
+
+def open_by_department() -> dict[str, int]:
+    """Open or in-progress fixes (not ideas) per department."""
+    newest, item, department = _fix_department()
+    stmt = (select(department.label("department"), func.count(Fix.id))
+            .select_from(Fix)
+            .outerjoin(newest, newest.c.item_key == Fix.item_key)
+            .outerjoin(item, item.id == newest.c.item_id)
+            .where(Fix.kind == "mismatch", Fix.status.in_(OPEN_STATUSES))
+            .group_by(department))
+    return {dept or "": count for dept, count in db.session.execute(stmt)}
+
+
+def overdue_fixes(today: date | None = None, limit: int = 50) -> list:
+    """Open or in-progress fixes and ideas past their due date, most overdue first."""
+    today = today or utcnow().date()
+    newest, item, department = _fix_department()
+    title = func.coalesce(item.question, Fix.title)
+    return db.session.execute(
+        select(Fix.id, Fix.kind, title.label("title"), department.label("department"), Fix.owner,
+               Fix.due_date)
+        .select_from(Fix)
+        .outerjoin(newest, newest.c.item_key == Fix.item_key)
+        .outerjoin(item, item.id == newest.c.item_id)
+        .where(Fix.status.in_(OPEN_STATUSES), Fix.due_date.is_not(None), Fix.due_date < today)
+        .order_by(Fix.due_date, Fix.id).limit(limit)
+    ).all()

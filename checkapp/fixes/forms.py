@@ -1,0 +1,46 @@
+"""Forms of the fix list."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..glossary import DEPARTMENTS, EFFORTS, STAGES, choices
+from .scoring import MAX_WEIGHT, MIN_WEIGHT
+
+MANUAL_STATUSES = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done")}
+
+
+class FixForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=choices(MANUAL_STATUSES), validators=[DataRequired()])
+    owner = StringField(_l("Owner"), validators=[Optional(), Length(max=120)])
+    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS), validators=[DataRequired()])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+    effort = SelectField(_l("Effort"), choices=[("", _l("Not estimated (counts as medium)"))] + choices(EFFORTS),
+                         validators=[Optional()])
+
+
+class IdeaForm(FlaskForm):
+    title = StringField(_l("Idea"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
+    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS), validators=[DataRequired()])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ShareForm(FlaskForm):
+    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS), validators=[DataRequired()])
+    expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
+
+
+def weights_form(current: dict[str, float]) -> FlaskForm:
+    """One number field per journey stage, pre-filled with the weights in use."""
+
+    class WeightsForm(FlaskForm):
+        pass
+
+    for stage, label in STAGES.items():
+        setattr(WeightsForm, stage, FloatField(
+            label, default=current.get(stage), validators=[InputRequired(), NumberRange(MIN_WEIGHT, MAX_WEIGHT)]))
+    return WeightsForm()

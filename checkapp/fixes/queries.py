@@ -1,0 +1,331 @@
+"""SQL aggregates behind the fix list, the share view and the dashboard.
+
+Everything is computed by the database (GROUP BY item_key with conditional counts, joins
+through Run and CheckItem); Python only touches the rows of one page. Portable to SQLite
+and PostgreSQL: the only dialect-specific piece is `month_bucket`.
+
+Counted runs are accepted runs. A counted mismatch is a current, not-overridden mismatch
+in a counted run. The runs that checked a promise are the counted runs holding a current
+pass or mismatch for its key (an overridden mismatch counts as checked, not as failed).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..glossary import FIX_STATUSES, STAGES
+from ..models import Answer, Checklist, ChecklistVersion, CheckItem, Fix, Photo, Run, utcnow
+from . import scoring
+
+COUNTED_STATUS = "accepted"
+RECENT_DAYS = 90
+OPEN_STATUSES = ("open", "in_progress")
+SORTS = ("score", "severity", "stage", "department", "status", "owner", "last_seen", "due_date")
+
+
+def month_bucket(column):
+    """'YYYY-MM' of a timestamp, in the current database's dialect."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def counted_mismatch():
+    return and_(Answer.outcome == "mismatch", Answer.override_reason.is_(None))
+
+
+def counted_answer():
+    """Where-clause parts for current pass/mismatch answers of counted runs (join Run first)."""
+    return (Run.status == COUNTED_STATUS, Answer.is_current.is_(True),
+            Answer.outcome.in_(("pass", "mismatch")))
+
+
+def answer_stats(since: datetime):
+    """One row per item_key with at least one counted mismatch: run counts and dates."""
+    bad = counted_mismatch()
+    recent = Run.submitted_at >= since
+    failed_all = func.count(distinct(case((bad, Answer.run_id))))
+    return (
+        select(
+            Answer.item_key.label("item_key"),
+            failed_all.label("failed_all"),
+            func.count(distinct(Answer.run_id)).label("checked_all"),
+            func.count(distinct(case((and_(bad, recent), Answer.run_id)))).label("failed_recent"),
+            func.count(distinct(case((recent, Answer.run_id)))).label("checked_recent"),
+            func.min(case((bad, Run.submitted_at))).label("first_seen"),
+            func.max(case((bad, Run.submitted_at))).label("last_seen"),
+        )
+        .join(Run, Run.id == Answer.run_id)
+        .where(*counted_answer())
+        .group_by(Answer.item_key)
+        .having(failed_all > 0)
+        .subquery("stats")
+    )
+
+
+def newest_items():
+    """item_key → id of its newest CheckItem (the promise as it reads today)."""
+    return (select(CheckItem.item_key.label("item_key"), func.max(CheckItem.id).label("item_id"))
+            .group_by(CheckItem.item_key).subquery("newest"))
+
+
+def _ordered(column, values):
+    return case(*[(column == value, index) for index, value in enumerate(values)], else_=len(values))
+
+
+@dataclass
+class Filters:
+    department: str = ""
+    stage: str = ""
+    status: str = ""
+    owner: str = ""
+    area: str = ""
+    kind: str = ""  # "" (both), "mismatch" or "idea"
+    sort: str = "score"
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v and not (k == "sort" and v == "score")}
+
+
+@dataclass
+class FixRow:
+    rank: int
+    item_key: str
+    fix_id: int | None
+    item_id: int
+    question: str
+    promise: str
+    kind: str
+    expected: dict
+    unit: str | None
+    severity: int
+    stage: str
+    area: str
+    department: str
+    status: str
+    owner: str
+    due_date: date | None
+    effort: str | None
+    regression: bool
+    failed_all: int
+    checked_all: int
+    failed_recent: int
+    checked_recent: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    score: scoring.Score
+    worst: dict | None = field(default=None)
+
+    @property
+    def overdue(self) -> bool:
+        return is_overdue(self.due_date, self.status)
+
+
+def is_overdue(due: date | None, status: str, today: date | None = None) -> bool:
+    return due is not None and status in OPEN_STATUSES and due < (today or utcnow().date())
+
+
+class Page:
+    """What `_macros.pagination` needs, for rows that are not single models."""
+
+    def __init__(self, items, page: int, per_page: int, total: int):
+        self.items, self.page, self.per_page, self.total = items, page, per_page, total
+        self.pages = max(1, math.ceil(total / per_page)) if per_page else 1
+        self.has_prev, self.has_next = page > 1, page < self.pages
+        self.prev_num, self.next_num = page - 1, page + 1
+
+
+def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
+    """The fix list as one SELECT (one row per promise with a counted mismatch), sorted."""
+    stats, newest = answer_stats(since), newest_items()
+    item = aliased(CheckItem)
+    department = func.coalesce(Fix.department, item.department)
+    status = func.coalesce(Fix.status, "open")
+    stage_weight = case(*[(item.stage == s, literal(w, Float)) for s, w in weights.items()],
+                        else_=literal(scoring.UNKNOWN_STAGE_WEIGHT, Float))
+    effort_divisor = case(*[(Fix.effort == e, literal(float(d), Float))
+                            for e, d in scoring.EFFORT_DIVISORS.items()],
+                          else_=literal(float(scoring.EFFORT_DIVISORS[scoring.DEFAULT_EFFORT]), Float))
+    rate = cast(stats.c.failed_recent, Float) / func.nullif(stats.c.checked_recent, 0)
+    score = func.coalesce(cast(item.severity, Float) * rate * stage_weight / effort_divisor, 0.0)
+    stmt = (
+        select(stats, Fix.id.label("fix_id"), item.id.label("item_id"), item.question, item.promise,
+               item.kind, item.expected, item.unit, item.severity, item.stage, Checklist.area,
+               department.label("department"), status.label("status"), Fix.owner, Fix.due_date,
+               Fix.effort, Fix.regression, score.label("score"))
+        .select_from(stats)
+        .join(newest, newest.c.item_key == stats.c.item_key)
+        .join(item, item.id == newest.c.item_id)
+        .join(ChecklistVersion, ChecklistVersion.id == item.version_id)
+        .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
+        .outerjoin(Fix, Fix.item_key == stats.c.item_key)
+    )
+    if filters.department:
+        stmt = stmt.where(department == filters.department)
+    if filters.stage:
+        stmt = stmt.where(item.stage == filters.stage)
+    if filters.status:
+        stmt = stmt.where(status == filters.status)
+    if filters.owner:
+        stmt = stmt.where(func.lower(Fix.owner).contains(filters.owner.lower(), autoescape=True))
+    if filters.area:
+        stmt = stmt.where(Checklist.area == filters.area)
+    orders = {
+        "score": [score.desc()],
+        "severity": [item.severity.desc(), score.desc()],
+        "stage": [_ordered(item.stage, list(STAGES)), score.desc()],
+        "department": [department, score.desc()],
+        "status": [_ordered(status, list(FIX_STATUSES)), score.desc()],
+        "owner": [case((func.coalesce(Fix.owner, "") == "", 1), else_=0), Fix.owner, score.desc()],
+        "last_seen": [stats.c.last_seen.desc(), score.desc()],
+        "due_date": [case((Fix.due_date.is_(None), 1), else_=0), Fix.due_date, score.desc()],
+    }
+    return stmt.order_by(*orders.get(filters.sort, orders["score"]), stats.c.last_seen.desc(),
+                         stats.c.item_key)
+
+
+def _row(rank: int, row, weights: dict[str, float]) -> FixRow:
+    return FixRow(
+        rank=rank, item_key=row.item_key, fix_id=row.fix_id, item_id=row.item_id,
+        question=row.question, promise=row.promise, kind=row.kind, expected=row.expected or {},
+        unit=row.unit, severity=row.severity, stage=row.stage, area=row.area,
+        department=row.department, status=row.status, owner=row.owner or "",
+        due_date=row.due_date, effort=row.effort, regression=bool(row.regression),
+        failed_all=row.failed_all, checked_all=row.checked_all, failed_recent=row.failed_recent,
+        checked_recent=row.checked_recent, first_seen=row.first_seen, last_seen=row.last_seen,
+        score=scoring.compute(row.severity, row.failed_recent, row.checked_recent, row.stage,
+                              row.effort, weights),
+    )
+
+
+def fix_page(filters: Filters, weights: dict[str, float], page: int = 1, per_page: int = 20,
+             since: datetime | None = None) -> Page:
+    since = since or recent_since()
+    stmt = fix_select(filters, weights, since)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    offset = (page - 1) * per_page
+    rows = db.session.execute(stmt.limit(per_page).offset(offset)).all()
+    items = [_row(offset + i + 1, row, weights) for i, row in enumerate(rows)]
+    attach_worst_gaps(items)
+    return Page(items, page, per_page, total)
+
+
+def all_fixes(filters: Filters, weights: dict[str, float], since: datetime | None = None,
+              limit: int = 5000) -> list[FixRow]:
+    """Every row of the filtered list (CSV, print, share view), capped for safety."""
+    rows = db.session.execute(fix_select(filters, weights, since or recent_since()).limit(limit)).all()
+    items = [_row(i + 1, row, weights) for i, row in enumerate(rows)]
+    attach_worst_gaps(items)
+    return items
+
+
+def recent_since(days: int = RECENT_DAYS, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=days)
+
+
+def attach_worst_gaps(rows: list[FixRow]) -> None:
+    """The counted mismatch with the largest |gap| of each row's key (one query per page)."""
+    if not rows:
+        return
+    rank = func.row_number().over(
+        partition_by=Answer.item_key,
+        order_by=(func.coalesce(func.abs(Answer.gap), -1.0).desc(), Run.submitted_at.desc(), Answer.id.desc()),
+    ).label("rank")
+    inner = (
+        select(Answer.item_key, Answer.gap, Answer.detail, CheckItem.kind, CheckItem.expected,
+               CheckItem.unit, rank)
+        .join(Run, Run.id == Answer.run_id)
+        .join(CheckItem, CheckItem.id == Answer.item_id)
+        .where(*counted_answer(), counted_mismatch(), Answer.item_key.in_([r.item_key for r in rows]))
+        .subquery()
+    )
+    found = {r.item_key: r for r in db.session.execute(select(inner).where(inner.c.rank == 1))}
+    for row in rows:
+        hit = found.get(row.item_key)
+        if hit is not None:
+            row.worst = {"gap": hit.gap, "detail": hit.detail or {}, "kind": hit.kind,
+                         "expected": hit.expected or {}, "unit": hit.unit}
+
+
+def fix_stats(item_key: str, weights: dict[str, float], since: datetime | None = None) -> FixRow | None:
+    """The list row of one promise (None when it has no counted mismatch)."""
+    stmt = fix_select(Filters(), weights, since or recent_since())
+    row = db.session.execute(stmt.where(stmt.selected_columns.item_key == item_key)).first()
+    if row is None:
+        return None
+    result = _row(1, row, weights)
+    attach_worst_gaps([result])
+    return result
+
+
+def ideas_select(filters: Filters):
+    stmt = select(Fix).where(Fix.kind == "idea")
+    if filters.department:
+        stmt = stmt.where(Fix.department == filters.department)
+    if filters.status:
+        stmt = stmt.where(Fix.status == filters.status)
+    if filters.owner:
+        stmt = stmt.where(func.lower(Fix.owner).contains(filters.owner.lower(), autoescape=True))
+    return stmt.order_by(Fix.created_at, Fix.id)
+
+
+def ideas_shown(filters: Filters) -> bool:
+    return filters.kind in ("", "idea") and not filters.stage and not filters.area
+
+
+def failed_run_ids(item_key: str):
+    return (select(Answer.run_id).join(Run, Run.id == Answer.run_id)
+            .where(*counted_answer(), counted_mismatch(), Answer.item_key == item_key))
+
+
+def runs_of(item_key: str) -> list:
+    """Counted runs that checked the promise, newest first, with their outcome."""
+    failed = func.max(case((counted_mismatch(), 1), else_=0))
+    return db.session.execute(
+        select(Run.id, Run.title, Run.submitted_at, failed.label("failed"))
+        .join(Answer, Answer.run_id == Run.id)
+        .where(*counted_answer(), Answer.item_key == item_key)
+        .group_by(Run.id, Run.title, Run.submitted_at)
+        .order_by(Run.submitted_at.desc(), Run.id.desc())
+    ).all()
+
+
+def photos_of(item_key: str, limit: int = 60) -> list[Photo]:
+    """Photos taken for this promise in the runs where it failed."""
+    return list(db.session.scalars(
+        select(Photo).join(CheckItem, CheckItem.id == Photo.item_id)
+        .where(CheckItem.item_key == item_key, Photo.run_id.in_(failed_run_ids(item_key)))
+        .order_by(Photo.created_at.desc(), Photo.id.desc()).limit(limit)
+    ))
+
+
+def department_of_key(item_key: str) -> str | None:
+    """The department a promise's fix belongs to: the fix's own, else the newest item's."""
+    newest = newest_items()
+    item = aliased(CheckItem)
+    return db.session.scalar(
+        select(func.coalesce(Fix.department, item.department))
+        .select_from(newest).join(item, item.id == newest.c.item_id)
+        .outerjoin(Fix, Fix.item_key == newest.c.item_key)
+        .where(newest.c.item_key == item_key)
+    )
+
+
+def photo_in_department(photo: Photo, department: str) -> bool:
+    """Whether a photo is evidence of a mismatch of one of this department's fixes."""
+    key = db.session.scalar(select(CheckItem.item_key).where(CheckItem.id == photo.item_id))
+    if key is None or department_of_key(key) != department:
+        return False
+    return db.session.scalar(select(func.count()).select_from(
+        failed_run_ids(key).where(Answer.run_id == photo.run_id).subquery())) > 0
+
+
+def newest_item(item_key: str) -> CheckItem | None:
+    return db.session.scalar(select(CheckItem).where(CheckItem.item_key == item_key)
+                             .order_by(CheckItem.id.desc()).limit(1))
