@@ -1,0 +1,1 @@
+"""Runs: planning a test order, performing it item by item, and its report."""

@@ -1,0 +1,114 @@
+"""Answers and promises in words, for the perform pages and the report (request locale)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import format_decimal, gettext as _
+
+from .. import verdict
+from ..models import Answer, ChecklistVersion, CheckItem, Photo, Run
+from ..navigation import current_locale
+from . import services
+
+
+def duration_words(seconds: float) -> str:
+    """ "4 min 10 s" (the verdict's own msgids)."""
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [_("%(num)s h", num=hours)] if hours else []
+    if minutes:
+        parts.append(_("%(num)s min", num=minutes))
+    if secs or not parts:
+        parts.append(_("%(num)s s", num=secs))
+    return " ".join(parts)
+
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def promise_words(item: CheckItem) -> str:
+    try:
+        return verdict.describe_promise(item.kind, item.expected or {}, item.unit, current_locale())
+    except verdict.PromiseError:
+        return ""
+
+
+def verdict_words(item: CheckItem, answer: Answer) -> str:
+    result = verdict.Verdict(answer.outcome, answer.gap, answer.detail or {})
+    try:
+        return verdict.describe(result, item.kind, item.expected or {}, item.unit, current_locale())
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+def observed_words(item: CheckItem, answer: Answer) -> str:
+    """What was observed, in words: "No", "5 days", "4 min 10 s", "15:20", "3/5"."""
+    value = answer.value or {}
+    if value.get("na"):
+        return _("Not applicable")
+    observed = value.get("value")
+    kind = item.kind
+    if kind == "yes_no":
+        return _("Yes") if observed else _("No")
+    if kind == "number":
+        unit = (item.unit or "").strip()
+        return f"{format_decimal(observed)} {unit}".strip()
+    if kind == "duration":
+        return duration_words(observed)
+    if kind == "rating":
+        return f"{observed}/5"
+    if kind in ("time_window", "choice", "text"):
+        return str(observed)
+    if kind == "photo":
+        return _("Flagged as a mismatch") if value.get("flag") else _("No mismatch flagged")
+    if kind == "email":
+        parts = []
+        if value.get("delay_seconds") is not None:
+            parts.append(_("arrived after %(delay)s", delay=duration_words(value["delay_seconds"])))
+        if value.get("missing_phrases"):
+            parts.append(_("missing: %(phrases)s", phrases=", ".join(value["missing_phrases"])))
+        return "; ".join(parts) or _("Checked")
+    return ""
+
+
+def laps_words(answer: Answer | None) -> list[str]:
+    laps = ((answer.value or {}).get("laps") or []) if answer else []
+    return [clock(lap) for lap in laps if isinstance(lap, (int, float))]
+
+
+@dataclass
+class Row:
+    item: CheckItem
+    answer: Answer | None
+    photos: list[Photo] = field(default_factory=list)
+    promise: str = ""
+    observed: str = ""
+    verdict: str = ""
+    laps: list[str] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> str | None:
+        return self.answer.outcome if self.answer else None
+
+
+def row(item: CheckItem, answer: Answer | None, photos: list[Photo] | None = None) -> Row:
+    return Row(item=item, answer=answer, photos=photos or [], promise=promise_words(item),
+               observed=observed_words(item, answer) if answer else "",
+               verdict=verdict_words(item, answer) if answer else "", laps=laps_words(answer))
+
+
+def report_groups(run: Run) -> list[tuple[ChecklistVersion, list[Row]]]:
+    """The answers of a run, grouped by checklist version, in order."""
+    answers, photos = services.current_answers(run), services.photos_by_item(run)
+    return [(version, [row(item, answers.get(item.id), photos.get(item.id)) for item in items])
+            for version, items in services.run_items(run)]
+
+
+def outcome_counts(groups) -> dict[str, int]:
+    counts = {"pass": 0, "mismatch": 0, "na": 0, "noted": 0, "unanswered": 0}
+    for _version, rows in groups:
+        for r in rows:
+            counts[r.outcome or "unanswered"] = counts.get(r.outcome or "unanswered", 0) + 1
+    return counts

@@ -1,0 +1,163 @@
+"""The rules of a run: planning, saving answers, submitting. No request in here.
+
+Services flush; the view commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from .. import verdict
+from ..extensions import db
+from ..models import Answer, ChecklistVersion, CheckItem, Photo, ReviewAction, Run, RunChecklist, User, utcnow
+
+EDITABLE_STATUSES = ("planned", "in_progress", "returned")
+
+
+class RunLocked(Exception):
+    """The performer may not change this run (submitted or accepted)."""
+
+
+class AnswerConflict(Exception):
+    """The same client UUID is already stored with different content."""
+
+    def __init__(self, existing: Answer) -> None:
+        self.existing = existing
+        super().__init__(f"client_uuid {existing.client_uuid} already used with different content")
+
+
+class AnswerRejected(Exception):
+    """The observed value cannot be judged; ``message`` is a msgid, ``params`` fill it."""
+
+    def __init__(self, message: str, params: dict | None = None) -> None:
+        self.message = message
+        self.params = params or {}
+        super().__init__(message % self.params if self.params else message)
+
+
+@dataclass
+class Problem:
+    item: CheckItem
+    kind: str  # "unanswered" | "photo_missing"
+
+
+class SubmitBlocked(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) block the submission")
+
+
+def create_run(*, title: str, brief: str, versions: list[ChecklistVersion], performer: User | None,
+               created_by: User, ordered_at: datetime | None = None, due_date: date | None = None,
+               order_reference: str | None = None) -> Run:
+    if not versions:
+        raise ValueError("a run needs at least one checklist version")
+    run = Run(title=title.strip(), brief=(brief or "").strip(), status="planned",
+              performer_id=performer.id if performer else None, created_by_id=created_by.id,
+              ordered_at=ordered_at, due_date=due_date, order_reference=(order_reference or "").strip() or None)
+    for position, version in enumerate(versions):
+        run.checklists.append(RunChecklist(version=version, position=position))
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def run_items(run: Run) -> list[tuple[ChecklistVersion, list[CheckItem]]]:
+    return [(link.version, list(link.version.items)) for link in run.checklists]
+
+
+def all_items(run: Run) -> list[CheckItem]:
+    return [item for _, items in run_items(run) for item in items]
+
+
+def current_answers(run: Run) -> dict[int, Answer]:
+    rows = db.session.scalars(select(Answer).where(Answer.run_id == run.id, Answer.is_current.is_(True)))
+    return {answer.item_id: answer for answer in rows}
+
+
+def photos_by_item(run: Run) -> dict[int, list[Photo]]:
+    result: dict[int, list[Photo]] = {}
+    rows = db.session.scalars(select(Photo).where(Photo.run_id == run.id).order_by(Photo.created_at, Photo.id))
+    for photo in rows:
+        result.setdefault(photo.item_id, []).append(photo)
+    return result
+
+
+def is_editable(run: Run) -> bool:
+    return run.status in EDITABLE_STATUSES
+
+
+def item_belongs(run: Run, item: CheckItem) -> bool:
+    return any(link.version_id == item.version_id for link in run.checklists)
+
+
+def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, note: str = "",
+                answered_by: User | None = None) -> tuple[Answer, bool]:
+    """Store one observation; returns (answer, created). Retrying the same client_uuid is harmless."""
+    if not item_belongs(run, item):
+        raise ValueError(f"item {item.id} is not part of run {run.id}")
+    note = (note or "").strip()
+    existing = db.session.scalar(select(Answer).where(Answer.client_uuid == client_uuid))
+    if existing is not None:
+        same = (existing.run_id == run.id and existing.item_id == item.id
+                and existing.value == observed and (existing.note or "") == note)
+        if not same:
+            raise AnswerConflict(existing)
+        return existing, False
+    if not is_editable(run):
+        raise RunLocked()
+    try:
+        result = verdict.evaluate(item.kind, item.expected, observed)
+    except verdict.VerdictError as error:  # ObservationError, or a broken promise
+        raise AnswerRejected(error.message, error.params) from error
+    db.session.execute(
+        update(Answer)
+        .where(Answer.run_id == run.id, Answer.item_id == item.id, Answer.is_current.is_(True))
+        .values(is_current=False)
+        .execution_options(synchronize_session="fetch")
+    )
+    answer = Answer(client_uuid=client_uuid, run_id=run.id, item_id=item.id, item_key=item.item_key,
+                    is_current=True, value=observed, note=note, outcome=result.outcome, gap=result.gap,
+                    detail=result.detail, answered_at=utcnow(),
+                    answered_by_id=answered_by.id if answered_by else None)
+    db.session.add(answer)
+    if run.status == "planned":
+        run.status = "in_progress"
+        run.started_at = utcnow()
+    db.session.flush()
+    return answer, True
+
+
+def submission_problems(run: Run) -> list[Problem]:
+    answers, photos = current_answers(run), photos_by_item(run)
+    problems = []
+    for item in all_items(run):
+        answer = answers.get(item.id)
+        if answer is None:
+            if item.required:
+                problems.append(Problem(item, "unanswered"))
+            continue
+        if item.photo_required and answer.outcome != verdict.NA and not photos.get(item.id):
+            problems.append(Problem(item, "photo_missing"))
+    return problems
+
+
+def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: User | None,
+               actor_label: str = "") -> None:
+    if not is_editable(run):
+        raise RunLocked()
+    if recommend_score is not None and not (0 <= recommend_score <= 10):
+        raise ValueError("recommend_score must be between 0 and 10")
+    problems = submission_problems(run)
+    if problems:
+        raise SubmitBlocked(problems)
+    action = "resubmit" if run.status == "returned" else "submit"
+    run.status = "submitted"
+    run.submitted_at = utcnow()
+    run.recommend_score = recommend_score
+    run.comment = (comment or "").strip()
+    db.session.add(ReviewAction(run_id=run.id, actor_id=actor.id if actor else None,
+                                actor_label=actor_label, action=action, comment=run.comment))
+    db.session.flush()
