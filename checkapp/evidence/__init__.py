@@ -1,0 +1,1 @@
+"""Evidence for answers: photos taken while performing a run, and confirmation emails."""

@@ -1,0 +1,225 @@
+"""Evidence for an answer: photos and confirmation emails. No request in here.
+
+Services flush; the caller commits once. Photo files are written before the row is flushed,
+so every path that does not end in a commit removes them again (see `_FileLedger`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import emails, photos
+from ..extensions import db
+from ..i18n import select_timezone
+from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key
+from ..runs.services import RunLocked, is_editable, item_belongs, save_answer
+
+__all__ = [
+    "RunLocked", "EmailSummary", "add_photo", "duplicate_of", "delete_photo", "add_email",
+    "latest_email", "email_summary", "item_of_run",
+]
+
+
+# --- photo files follow the transaction ------------------------------------------------------
+
+_WRITTEN = "evidence_files_written"   # [(photo_dir, name)]: remove on rollback
+_DOOMED = "evidence_files_doomed"     # [(photo_dir, name)]: remove on commit
+
+
+def _remember(session: Session, key: str, photo_dir: str, *names: str) -> None:
+    session.info.setdefault(key, []).extend((photo_dir, name) for name in names)
+
+
+def _remove(session: Session, key: str) -> None:
+    for photo_dir, name in session.info.pop(key, []):
+        photos.delete_files(photo_dir, name)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the outer transaction decides
+        return
+    session.info.pop(_WRITTEN, None)
+    _remove(session, _DOOMED)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop(_DOOMED, None)
+    _remove(session, _WRITTEN)
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+def item_of_run(run: Run, item_id: int) -> CheckItem | None:
+    """The item if it belongs to one of the run's checklist versions."""
+    item = db.session.get(CheckItem, item_id)
+    return item if item is not None and item_belongs(run, item) else None
+
+
+def _local_now() -> datetime:
+    """Cameras write EXIF times in local time, without a zone: compare them in the app's zone."""
+    return datetime.now(ZoneInfo(select_timezone())).replace(tzinfo=None)
+
+
+def _local_to_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    aware = moment.replace(tzinfo=ZoneInfo(select_timezone()))
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _photo_by_uuid(client_uuid: str) -> Photo | None:
+    return db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
+
+
+def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_bytes: int,
+              client_uuid: str | None = None) -> tuple[Photo, bool]:
+    """Store one photo for an item of a run; returns (photo, created).
+
+    The same client_uuid again returns the stored photo (False) and writes nothing.
+    Raises RunLocked, ValueError (item not in the run, or client_uuid used for another
+    item), photos.PhotoRejected (nothing stored).
+    """
+    if client_uuid and (existing := _photo_by_uuid(client_uuid)) is not None:
+        if (existing.run_id, existing.item_id) != (run.id, item.id):
+            raise ValueError(f"client_uuid {client_uuid} already used for another item")
+        return existing, False
+    if not is_editable(run):
+        raise RunLocked()
+    if not item_belongs(run, item):
+        raise ValueError(f"item {item.id} is not part of run {run.id}")
+    stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=_local_now())
+    names = (stored.display_name, stored.thumb_name)
+    photo = Photo(
+        client_uuid=client_uuid or new_key(), run_id=run.id, item_id=item.id,
+        display_name=stored.display_name, thumb_name=stored.thumb_name,
+        width=stored.width, height=stored.height, byte_size=stored.byte_size,
+        content_type=stored.content_type, sha256=stored.sha256,
+        taken_at=_local_to_utc(stored.taken_at), source_hint=stored.source_hint,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except IntegrityError:
+        # Two retries of the same upload raced: keep the first one.
+        photos.delete_files(photo_dir, *names)
+        existing = _photo_by_uuid(client_uuid) if client_uuid else None
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        photos.delete_files(photo_dir, *names)
+        raise
+    _remember(db.session(), _WRITTEN, photo_dir, *names)
+    return photo, True
+
+
+def duplicate_of(photo: Photo) -> Photo | None:
+    """The first earlier photo of the same run with the same bytes, if any."""
+    return db.session.scalar(
+        select(Photo)
+        .where(Photo.run_id == photo.run_id, Photo.sha256 == photo.sha256, Photo.id < photo.id)
+        .order_by(Photo.id)
+        .limit(1)
+    )
+
+
+def delete_photo(photo: Photo, photo_dir: str) -> None:
+    """Remove a photo before the run is sent; its files go once the deletion is committed."""
+    run = photo.run or db.session.get(Run, photo.run_id)
+    if not is_editable(run):
+        raise RunLocked()
+    db.session.delete(photo)
+    db.session.flush()
+    _remember(db.session(), _DOOMED, photo_dir, photo.display_name, photo.thumb_name)
+
+
+# --- confirmation emails -------------------------------------------------------------------------
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
+
+
+def _as_text(raw: bytes | str) -> str:
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, (bytes, bytearray)) else raw
+    return text.replace("\x00", "")  # PostgreSQL text cannot hold NUL
+
+
+def add_email(run: Run, item: CheckItem, raw: bytes | str, *, client_uuid: str,
+              answered_by: User | None = None) -> tuple[EmailEvidence, Answer]:
+    """Store a confirmation email as evidence and answer the item with what it proves.
+
+    Retrying the same client_uuid returns what was stored the first time. Raises RunLocked,
+    ValueError (item not in the run), emails.EmailRejected (nothing stored), and
+    runs.services.AnswerRejected / AnswerConflict from save_answer (nothing stored).
+    """
+    existing = db.session.scalar(select(Answer).where(Answer.client_uuid == client_uuid))
+    if existing is not None:
+        evidence_id = (existing.value or {}).get("email_id")
+        stored = db.session.get(EmailEvidence, evidence_id) if evidence_id else None
+        if stored is None or (existing.run_id, existing.item_id) != (run.id, item.id):
+            raise ValueError(f"client_uuid {client_uuid} already used for another answer")
+        return stored, existing
+    if not is_editable(run):
+        raise RunLocked()
+    if not item_belongs(run, item):
+        raise ValueError(f"item {item.id} is not part of run {run.id}")
+    parsed = emails.parse_email(raw)
+    found = emails.evidence(parsed, run.ordered_at, (item.expected or {}).get("phrases", []))
+    with db.session.begin_nested():
+        evidence = EmailEvidence(
+            run_id=run.id, item_id=item.id, raw=_as_text(raw),
+            sender=parsed.sender[:300], subject=parsed.subject[:500],
+            sent_at=_naive_utc(parsed.sent_at), received_at=_naive_utc(parsed.received_at),
+            links=list(parsed.links),
+        )
+        db.session.add(evidence)
+        db.session.flush()
+        observed = {"delay_seconds": found["delay_seconds"],
+                    "missing_phrases": found["missing_phrases"], "email_id": evidence.id}
+        answer, _created = save_answer(run, item, observed, client_uuid=client_uuid,
+                                       answered_by=answered_by)
+    return evidence, answer
+
+
+def latest_email(run: Run, item: CheckItem) -> EmailEvidence | None:
+    return db.session.scalar(
+        select(EmailEvidence)
+        .where(EmailEvidence.run_id == run.id, EmailEvidence.item_id == item.id)
+        .order_by(EmailEvidence.created_at.desc(), EmailEvidence.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class EmailSummary:
+    evidence: EmailEvidence
+    delay_seconds: float | None
+    max_delay_seconds: float | None
+    late_by_seconds: float | None   # > 0 only when later than promised
+    missing_phrases: list[str]
+
+
+def email_summary(run: Run, item: CheckItem) -> EmailSummary | None:
+    """What the latest email of an item proves, recomputed from what was stored."""
+    evidence = latest_email(run, item)
+    if evidence is None:
+        return None
+    expected = item.expected or {}
+    arrival = evidence.received_at or evidence.sent_at
+    delay = (arrival - run.ordered_at).total_seconds() if arrival and run.ordered_at else None
+    limit = expected.get("max_delay_seconds")
+    late = delay - limit if delay is not None and limit is not None and delay > limit else None
+    try:
+        missing = emails.missing_phrases(emails.parse_email(evidence.raw), expected.get("phrases", []))
+    except emails.EmailRejected:
+        missing = []
+    return EmailSummary(evidence, delay, limit, late, missing)
