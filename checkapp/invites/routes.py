@@ -1,0 +1,142 @@
+"""Invite links: the manager makes them, the outside tester opens one and lands on the brief."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import segno
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..extensions import db, limiter
+from ..forms import ButtonForm
+from ..models import Checklist, Invite, Run, User
+from ..permissions import INVITE_SESSION_KEY, invite_is_usable, manager_required
+from . import services
+from .forms import InviteForm, PanelForm
+
+bp = Blueprint("invites", __name__)
+LOCAL_TZ = ZoneInfo("Europe/Paris")
+
+
+def invite_link(token: str) -> str:
+    return current_app.config["BASE_URL"] + url_for("invites.open", token=token)
+
+
+def qr_svg(link: str) -> Markup:
+    """The link as an inline SVG QR code: drawn here, no request to another site."""
+    svg = segno.make(link, error="m").svg_inline(scale=4, omitsize=True, dark="#000", light="#fff",
+                                                   title=_("QR code of the invite link"))
+    return Markup(svg)
+
+
+def show_links(run: Run | None, created: list[services.NewInvite]):
+    links = [(new.invite, invite_link(new.token)) for new in created]
+    return render_template("invites/link.html", run=run, links=links, qr_svg=qr_svg)
+
+
+@bp.route("/runs/<int:run_id>/invites", methods=["GET", "POST"])
+@manager_required
+def create(run_id: int):
+    run = db.get_or_404(Run, run_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            new = services.create_invite(run, created_by=current_user, tester_name=form.tester_name.data,
+                                         tester_contact=form.tester_contact.data, days=form.days.data,
+                                         single_use=form.single_use.data)
+        except services.InviteNotAllowed as error:
+            flash(_(error.message), "error")
+        else:
+            db.session.commit()
+            # The token is shown on this response only: it is not stored anywhere.
+            return show_links(run, [new])
+    invites = services.run_invites(run)
+    return render_template("invites/run.html", run=run, form=form, invites=invites, button=ButtonForm(),
+                           state=services.invite_state, state_labels=services.STATE_LABELS)
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+@manager_required
+def revoke(invite_id: int):
+    invite = db.get_or_404(Invite, invite_id)
+    if ButtonForm().validate_on_submit():
+        services.revoke_invite(invite)
+        db.session.commit()
+        flash(_("The link is revoked: it no longer opens the run."), "success")
+    return redirect(url_for("invites.create", run_id=invite.run_id))
+
+
+@bp.post("/invites/<int:invite_id>/renew")
+@manager_required
+def renew(invite_id: int):
+    invite = db.get_or_404(Invite, invite_id)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("invites.create", run_id=invite.run_id))
+    try:
+        new = services.renew_invite(invite, created_by=current_user)
+    except services.InviteNotAllowed as error:
+        flash(_(error.message), "error")
+        return redirect(url_for("invites.create", run_id=invite.run_id))
+    db.session.commit()
+    return show_links(invite.run, [new])
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    if local is None:
+        return None
+    return local.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+@bp.route("/invites/panel", methods=["GET", "POST"])
+@manager_required
+def panel():
+    form = PanelForm()
+    checklists = db.session.scalars(select(Checklist).where(Checklist.archived.is_(False))
+                                    .order_by(Checklist.id)).all()
+    form.checklist.choices = [(c.id, c.current_version.name) for c in checklists if c.current_version]
+    if form.validate_on_submit():
+        checklist = db.session.get(Checklist, form.checklist.data)
+        created = services.create_panel(
+            version=checklist.current_version, count=form.count.data, title=form.title.data,
+            brief=form.brief.data, created_by=current_user, ordered_at=to_utc(form.ordered_at.data),
+            due_date=form.due_date.data, order_reference=form.order_reference.data,
+            days=form.days.data, single_use=form.single_use.data)
+        db.session.commit()
+        return show_links(None, created)
+    return render_template("invites/panel.html", form=form)
+
+
+def refusal(reason: str, invite: Invite | None):
+    creator = db.session.get(User, invite.created_by_id) if invite and invite.created_by_id else None
+    status = 404 if reason == "unknown" else 410
+    return render_template("invites/gone.html", reason=reason, invite=invite, creator=creator), status
+
+
+@bp.get("/i/<token>")
+@limiter.limit("20 per minute")
+def open(token: str):
+    if current_user.is_authenticated:
+        # Opening it here would use the tester's single-use link up.
+        return render_template("invites/for_tester.html")
+    try:
+        invite = services.open_invite(token, session_invite_id=session.get(INVITE_SESSION_KEY))
+    except services.InviteRefused as refused:
+        return refusal(refused.reason, refused.invite)
+    db.session.commit()
+    session[INVITE_SESSION_KEY] = invite.id
+    session.permanent = True  # closing the browser must not lock the tester out of their run
+    return redirect(url_for("invites.welcome"))
+
+
+@bp.get("/tester")
+def welcome():
+    invite_id = session.get(INVITE_SESSION_KEY)
+    invite = db.session.get(Invite, invite_id) if invite_id else None
+    if invite is None:
+        return refusal("unknown", None)
+    if not invite_is_usable(invite):
+        return refusal("revoked" if invite.revoked_at else "expired", invite)
+    creator = db.session.get(User, invite.created_by_id) if invite.created_by_id else None
+    return render_template("invites/welcome.html", invite=invite, run=invite.run, creator=creator)

@@ -1,0 +1,222 @@
+"""Invite links for outside testers: creation, the one-time token, opening rules, states.
+
+Only the SHA-256 of a token is stored; the raw token exists once, in the value returned by
+`create_invite`, for the page that shows the link. Functions flush; the view commits.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import ChecklistVersion, Invite, ReviewAction, Run, User, utcnow
+
+TOKEN_BYTES = 32
+DEFAULT_DAYS = 14
+MAX_DAYS = 90
+MAX_PANEL = 50
+# Run statuses in which the tester has nothing left to do.
+DONE_STATUSES = ("submitted", "accepted")
+STATE_LABELS = {
+    "sent": _l("Sent"),
+    "opened": _l("Opened"),
+    "in_progress": _l("In progress"),
+    "submitted": _l("Submitted"),
+    "expired": _l("Expired"),
+    "revoked": _l("Revoked"),
+}
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; the view translates it."""
+    return message
+
+
+class InviteNotAllowed(Exception):
+    """This run cannot get an invite; `message` is a msgid saying why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InviteRefused(Exception):
+    """The link cannot be used; `reason` is one of: unknown, expired, revoked, used, submitted."""
+
+    def __init__(self, reason: str, invite: Invite | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.invite = invite
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    """An invite just created, with the only copy of its raw token."""
+
+    invite: Invite
+    token: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_invite(run: Run, *, created_by: User | None, tester_name: str = "", tester_contact: str = "",
+                  days: int = DEFAULT_DAYS, single_use: bool = True) -> NewInvite:
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be between 1 and {MAX_DAYS}")
+    if run.performer_id is not None:
+        raise InviteNotAllowed(N_("This run is assigned to a staff member. Plan a run without a "
+                                  "performer to invite an outside tester."))
+    if run.status in DONE_STATUSES:
+        raise InviteNotAllowed(N_("This run was already submitted: there is nothing left for a tester to do."))
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = utcnow()
+    invite = Invite(
+        run_id=run.id, token_hash=hash_token(token), tester_name=(tester_name or "").strip(),
+        tester_contact=(tester_contact or "").strip(), single_use=single_use, created_at=now,
+        created_by_id=created_by.id if created_by else None, expires_at=now + timedelta(days=days),
+    )
+    db.session.add(invite)
+    db.session.flush()
+    return NewInvite(invite, token)
+
+
+def find_invite(token: str) -> Invite | None:
+    """The invite whose token this is, looked up by hash and compared in constant time."""
+    if not token or len(token) > 200:
+        return None
+    digest = hash_token(token)
+    invite = db.session.scalar(select(Invite).where(Invite.token_hash == digest))
+    if invite is None or not hmac.compare_digest(invite.token_hash, digest):
+        return None
+    return invite
+
+
+def open_invite(token: str, *, session_invite_id: int | None, now: datetime | None = None) -> Invite:
+    """Check that the link may be used in this browser session and record the first opening.
+
+    The same browser session may always come back to its invite. Another session is refused
+    a single-use link once it was opened, or once its run was submitted and not sent back.
+    """
+    now = now or utcnow()
+    invite = find_invite(token)
+    if invite is None:
+        raise InviteRefused("unknown")
+    if invite.revoked_at is not None:
+        raise InviteRefused("revoked", invite)
+    if invite.expires_at <= now:
+        raise InviteRefused("expired", invite)
+    same_session = session_invite_id == invite.id
+    if not same_session and invite.single_use:
+        if invite.run.status in DONE_STATUSES:
+            raise InviteRefused("submitted", invite)
+        if invite.opened_at is not None:
+            raise InviteRefused("used", invite)
+    if invite.opened_at is None:
+        invite.opened_at = now
+        db.session.flush()
+    return invite
+
+
+def revoke_invite(invite: Invite, *, now: datetime | None = None) -> None:
+    if invite.revoked_at is None:
+        invite.revoked_at = now or utcnow()
+        db.session.flush()
+
+
+def renew_invite(invite: Invite, *, created_by: User | None) -> NewInvite:
+    """Revoke a link and make a new one for the same tester (the old token cannot be shown again)."""
+    revoke_invite(invite)
+    remaining = (invite.expires_at - invite.created_at).days
+    return create_invite(invite.run, created_by=created_by, tester_name=invite.tester_name,
+                         tester_contact=invite.tester_contact, single_use=invite.single_use,
+                         days=min(max(remaining, 1), MAX_DAYS))
+
+
+def invite_state(invite: Invite, now: datetime | None = None) -> str:
+    """sent, opened, in_progress, submitted, expired or revoked, from the timestamps and the run."""
+    now = now or utcnow()
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.run.status in DONE_STATUSES:
+        return "submitted"
+    if invite.expires_at <= now:
+        return "expired"
+    if invite.run.status in ("in_progress", "returned"):
+        return "in_progress"
+    if invite.opened_at is not None:
+        return "opened"
+    return "sent"
+
+
+def run_invites(run: Run) -> list[Invite]:
+    return list(db.session.scalars(
+        select(Invite).where(Invite.run_id == run.id).order_by(Invite.created_at.desc(), Invite.id.desc())
+    ))
+
+
+def tester_names(run_ids) -> dict[int, str]:
+    """The tester's name of each run's latest invite (runs performed by an outside tester)."""
+    names: dict[int, str] = {}
+    if not run_ids:
+        return names
+    rows = db.session.execute(
+        select(Invite.run_id, Invite.tester_name).where(Invite.run_id.in_(list(run_ids)))
+        .order_by(Invite.created_at, Invite.id)
+    )
+    for run_id, name in rows:
+        names[run_id] = name
+    return names
+
+
+def mark_submitted(run: Run, at: datetime | None = None) -> None:
+    """Record on the run's live invites that the tester sent their answers."""
+    at = at or utcnow()
+    for invite in db.session.scalars(
+            select(Invite).where(Invite.run_id == run.id, Invite.revoked_at.is_(None))):
+        invite.submitted_at = at
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_invites_on_submission(session: Session, flush_context, instances) -> None:
+    """Every (re)submission is recorded as a ReviewAction: stamp the run's invites then.
+
+    This keeps `runs.services.submit_run` unaware of invites while Invite.submitted_at stays
+    right whoever submits (the runs' pages, the API, the demo).
+    """
+    actions = [obj for obj in session.new
+               if isinstance(obj, ReviewAction) and obj.action in ("submit", "resubmit") and obj.run_id]
+    if not actions:
+        return
+    with session.no_autoflush:
+        for action in actions:
+            at = action.created_at or utcnow()
+            for invite in session.scalars(
+                    select(Invite).where(Invite.run_id == action.run_id, Invite.revoked_at.is_(None))):
+                invite.submitted_at = at
+
+
+def create_panel(*, version: ChecklistVersion, count: int, title: str, brief: str, created_by: User,
+                 ordered_at: datetime | None = None, due_date: date | None = None,
+                 order_reference: str | None = None, days: int = DEFAULT_DAYS,
+                 single_use: bool = True) -> list[NewInvite]:
+    """N runs of one checklist, each with its own invite: a panel of outside testers."""
+    from ..runs.services import create_run
+
+    if not 1 <= count <= MAX_PANEL:
+        raise ValueError(f"count must be between 1 and {MAX_PANEL}")
+    created = []
+    for number in range(1, count + 1):
+        run = create_run(title=f"{title} · {number}/{count}" if count > 1 else title, brief=brief,
+                         versions=[version], performer=None, created_by=created_by,
+                         ordered_at=ordered_at, due_date=due_date, order_reference=order_reference)
+        created.append(create_invite(run, created_by=created_by, days=days, single_use=single_use))
+    return created

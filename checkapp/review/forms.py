@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SendBackForm(FlaskForm):
+    comment = TextAreaField(
+        _l("Comment for the performer"), filters=[strip],
+        validators=[DataRequired(_l("Write a comment: the performer needs to know what to look at again.")),
+                    Length(max=5000)])
+    items = CheckboxesField(_l("Items it concerns"), coerce=int)
+
+
+class OverrideForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is this not a mismatch?"), filters=[strip],
+        validators=[DataRequired(_l("Say why this is not a mismatch: the reason stays in the audit trail.")),
+                    Length(max=2000)])
