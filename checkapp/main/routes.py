@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from ..extensions import csrf, db
 from ..i18n import LOCALE_COOKIE, LOCALES
+from ..permissions import current_invite
 from ..urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -13,7 +14,7 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/")
 def home():
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("invites.welcome" if current_invite() else "auth.login"))
     return render_template("main/home.html")
 
 
