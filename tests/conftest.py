@@ -157,3 +157,21 @@ def make_run(db, make_checklist):
         return run
 
     return make
+
+
+@pytest.fixture
+def make_answer(db):
+    """Record a current answer of one item in one run (fixes tests build datasets with it)."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(run, item, outcome, gap=None, detail=None, override_reason=None, is_current=True, value=None):
+        from checkapp.models import Answer
+
+        answer = Answer(client_uuid=f"00000000-0000-4000-8000-{next(counter):012d}", run_id=run.id,
+                        item_id=item.id, item_key=item.item_key, is_current=is_current, value=value or {},
+                        outcome=outcome, gap=gap, detail=detail or {}, override_reason=override_reason)
+        db.session.add(answer)
+        db.session.commit()
+        return answer
+
+    return make

@@ -1,0 +1,198 @@
+"""The fix list: list, detail and its workflow, ideas, stage weights, CSV and print.
+
+Manager only. Share links live in routes_share.py, the dashboard in routes_dashboard.py.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2 import TemplateNotFound
+
+from .. import glossary
+from ..extensions import db, login_manager
+from ..forms import ButtonForm
+from ..models import Fix, Run, utcnow
+from ..permissions import current_invite
+from . import csv_export, present, queries, services
+from .forms import CommentForm, FixForm, IdeaForm, weights_form
+
+bp = Blueprint("fixes", __name__)
+PER_PAGE = 20
+IDEAS_PER_PAGE = 20
+
+
+def manager_only(view):
+    """Managers only: staff and invited testers get 403, anonymous visitors the login page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            if current_invite() is not None:
+                abort(403)
+            return login_manager.unauthorized()
+        if not current_user.is_manager:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.app_context_processor
+def fix_helpers() -> dict:
+    return present.helpers() if request.blueprint == "fixes" else {}
+
+
+def read_filters(args) -> queries.Filters:
+    """The list's filters from the query string; unknown values are ignored."""
+    def pick(name, allowed):
+        value = args.get(name, "")
+        return value if value in allowed else ""
+
+    return queries.Filters(
+        department=pick("department", glossary.DEPARTMENTS), stage=pick("stage", glossary.STAGES),
+        status=pick("status", glossary.FIX_STATUSES), owner=args.get("owner", "").strip()[:120],
+        area=pick("area", glossary.AREAS), kind=pick("kind", ("mismatch", "idea")),
+        sort=pick("sort", queries.SORTS) or "score",
+    )
+
+
+def gallery_available() -> bool:
+    try:
+        current_app.jinja_env.get_template("evidence/_gallery.html")
+        return True
+    except TemplateNotFound:
+        return False
+
+
+@bp.get("/fixes")
+@manager_only
+def index():
+    filters = read_filters(request.args)
+    weights = services.stage_weights()
+    page = queries.fix_page(filters, weights, page=request.args.get("page", 1, type=int), per_page=PER_PAGE) \
+        if filters.kind in ("", "mismatch") else None
+    ideas = None
+    if queries.ideas_shown(filters):
+        ideas = db.paginate(queries.ideas_select(filters), page=request.args.get("ideas_page", 1, type=int),
+                            per_page=IDEAS_PER_PAGE, error_out=False)
+    return render_template("fixes/index.html", page=page, ideas=ideas, filters=filters,
+                           sorts=sort_labels(), button=ButtonForm())
+
+
+def sort_labels() -> dict:
+    return {"score": _("Score"), "severity": _("Severity"), "stage": _("Journey stage"),
+            "department": _("Department"), "status": _("Status"), "owner": _("Owner"),
+            "last_seen": _("Last seen"), "due_date": _("Due date")}
+
+
+@bp.get("/fixes/print")
+@manager_only
+def print_view():
+    filters = read_filters(request.args)
+    weights = services.stage_weights()
+    rows = queries.all_fixes(filters, weights) if filters.kind in ("", "mismatch") else []
+    ideas = db.session.scalars(queries.ideas_select(filters)).all() if queries.ideas_shown(filters) else []
+    return render_template("fixes/print.html", rows=rows, ideas=ideas, filters=filters, now_date=utcnow())
+
+
+@bp.get("/fixes/export.csv")
+@manager_only
+def export_csv():
+    filters = read_filters(request.args)
+    rows = queries.all_fixes(filters, services.stage_weights())
+    body = csv_export.render(rows, present.locale(), present.csv_headers(), present.csv_cells)
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=fixes.csv", "Cache-Control": "no-store"})
+
+
+@bp.post("/fixes/open/<item_key>")
+@manager_only
+def open_key(item_key: str):
+    if queries.newest_item(item_key) is None:
+        abort(404)
+    fix = services.ensure_fix(item_key)
+    db.session.commit()
+    return redirect(url_for("fixes.detail", fix_id=fix.id))
+
+
+def get_fix_or_404(fix_id: int) -> Fix:
+    fix = db.session.get(Fix, fix_id)
+    if fix is None:
+        abort(404)
+    return fix
+
+
+@bp.route("/fixes/<int:fix_id>", methods=["GET", "POST"])
+@manager_only
+def detail(fix_id: int):
+    fix = get_fix_or_404(fix_id)
+    item = queries.newest_item(fix.item_key) if fix.item_key else None
+    form = FixForm(obj=fix)
+    if request.method == "GET":
+        form.department.data = fix.department or (item.department if item else None)
+        form.effort.data = fix.effort or ""
+        if fix.status == "verified":
+            form.status.data = "done"
+    if form.validate_on_submit():
+        services.update_fix(fix, status=form.status.data, owner=form.owner.data,
+                            department=form.department.data, due_date=form.due_date.data,
+                            effort=form.effort.data or None)
+        db.session.commit()
+        flash(_("The fix is saved."), "success")
+        return redirect(url_for("fixes.detail", fix_id=fix.id))
+    row = queries.fix_stats(fix.item_key, services.stage_weights()) if fix.item_key else None
+    runs = queries.runs_of(fix.item_key) if fix.item_key else []
+    photos = queries.photos_of(fix.item_key) if fix.item_key else []
+    return render_template(
+        "fixes/detail.html", fix=fix, item=item, row=row, runs=runs, photos=photos, form=form,
+        comment_form=CommentForm(), has_gallery=gallery_available(),
+        verified_by=db.session.get(Run, fix.verified_by_run_id) if fix.verified_by_run_id else None,
+        reopened_by=db.session.get(Run, fix.reopened_by_run_id) if fix.reopened_by_run_id else None,
+        overdue=queries.is_overdue(fix.due_date, fix.status))
+
+
+@bp.post("/fixes/<int:fix_id>/comments")
+@manager_only
+def comment(fix_id: int):
+    fix = get_fix_or_404(fix_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        services.add_comment(fix, current_user, form.body.data)
+        db.session.commit()
+        flash(_("Your comment is added."), "success")
+    else:
+        flash(_("Write a comment before sending it."), "error")
+    return redirect(url_for("fixes.detail", fix_id=fix.id) + "#comments")
+
+
+@bp.route("/fixes/ideas/new", methods=["GET", "POST"])
+@manager_only
+def new_idea():
+    form = IdeaForm()
+    if form.validate_on_submit():
+        idea = services.add_idea(form.title.data, form.description.data, form.department.data)
+        db.session.commit()
+        flash(_("The idea is on the list. Give it an owner when someone can take it."), "success")
+        return redirect(url_for("fixes.detail", fix_id=idea.id))
+    return render_template("fixes/idea_new.html", form=form)
+
+
+@bp.route("/fixes/weights", methods=["GET", "POST"])
+@manager_only
+def weights():
+    form = weights_form(services.stage_weights())
+    if form.validate_on_submit():
+        services.set_stage_weights({stage: getattr(form, stage).data for stage in glossary.STAGES})
+        db.session.commit()
+        flash(_("Stage weights saved: the list is sorted with them now."), "success")
+        return redirect(url_for("fixes.index"))
+    return render_template("fixes/weights.html", form=form, stages=glossary.STAGES)
+
+
+from . import routes_dashboard, routes_share  # noqa: E402  (they add their views to bp)
+
+routes_share.register(bp, manager_only)
+routes_dashboard.register(bp, manager_only)

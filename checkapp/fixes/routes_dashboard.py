@@ -1,0 +1,44 @@
+"""The dashboard: pass rates by journey stage and area, open and overdue fixes, NPS."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from .. import glossary
+from . import charts, dashboard
+
+
+def register(bp, manager_only) -> None:
+    @bp.get("/dashboard", endpoint="dashboard")
+    @manager_only
+    def dashboard_view():
+        months = dashboard.last_months()
+        by_stage = dashboard.pass_rates("stage", months)
+        by_area = dashboard.pass_rates("area", months)
+        nps, nps_months = dashboard.nps_by_month(months)
+        open_fixes = dashboard.open_by_department()
+        stage_charts = rate_charts(by_stage, glossary.STAGES, months)
+        area_charts = rate_charts(by_area, glossary.AREAS, months)
+        nps_values = [nps_months[m].score if m in nps_months else None for m in months]
+        nps_chart = charts.line_chart(_("Recommend score (NPS) by month"), months, nps_values,
+                                      low=-100, high=100, desc=_("From −100 to +100, one point per month."))
+        bars = [(str(glossary.DEPARTMENTS.get(d, d or "?")), n) for d, n in sorted(open_fixes.items())]
+        open_chart = charts.bar_chart(_("Open fixes by department"), bars,
+                                      desc=_("Number of open or in-progress fixes.")) if bars else None
+        return render_template(
+            "fixes/dashboard.html", months=months, stage_charts=stage_charts, area_charts=area_charts,
+            nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
+            overdue=dashboard.overdue_fixes())
+
+
+def rate_charts(rates: dict, labels: dict, months: list[str]) -> list[dict]:
+    """One small chart per stage or area that has answers, in glossary order."""
+    result = []
+    for key, label in labels.items():
+        if key not in rates:
+            continue
+        values = [rates[key][m].percent if m in rates[key] else None for m in months]
+        svg = charts.line_chart(_("Pass rate, %(name)s, by month", name=label), months, values,
+                                desc=_("Percentage of answers that kept the promise, from 0 to 100."))
+        result.append({"key": key, "label": label, "svg": svg, "rates": rates[key]})
+    return result
