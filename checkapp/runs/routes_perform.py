@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import utcnow
 from ..permissions import current_invite, get_run_or_404
 from . import display, services
 from .answers import observed_from_form
@@ -122,8 +121,6 @@ def submit(run_id: int):
             problems = blocked.problems
             flash(_("Some items still need an answer or a photo. Complete them, then send the run."), "error")
         else:
-            if invite is not None and invite.run_id == run.id:
-                invite.submitted_at = utcnow()
             db.session.commit()
             flash(_("Thank you: your run was sent. A manager will review it."), "success")
             return redirect(url_for("runs.start", run_id=run.id), code=303)
