@@ -6,6 +6,7 @@ import uuid
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import permissions
@@ -13,7 +14,7 @@ from ..emails import EmailRejected
 from ..errors import render_error, wants_json
 from ..extensions import db
 from ..forms import ButtonForm
-from ..models import Photo, Run, new_key
+from ..models import Answer, Photo, Run, new_key
 from ..photos import PhotoRejected
 from ..runs.services import AnswerConflict, AnswerRejected, RunLocked
 from . import services
@@ -213,9 +214,10 @@ def upload_email(run_id: int, item_id: int):
     upload = form.eml.data
     raw: bytes | str = upload.read() if upload and getattr(upload, "filename", "") else (form.raw.data or "")
     actor = current_user if current_user.is_authenticated else None
+    key = form.client_uuid.data or new_key()
+    replayed = db.session.scalar(select(Answer.id).where(Answer.client_uuid == key)) is not None
     try:
-        evidence, answer = services.add_email(run, item, raw, client_uuid=form.client_uuid.data or new_key(),
-                                              answered_by=actor)
+        evidence, answer = services.add_email(run, item, raw, client_uuid=key, answered_by=actor)
     except (EmailRejected, AnswerRejected) as error:
         return _refuse(run, item.id, 400, _(error.message, **error.params))
     except RunLocked:
@@ -225,6 +227,6 @@ def upload_email(run_id: int, item_id: int):
     db.session.commit()
     if wants_json():
         return jsonify(email={"id": evidence.id, "sender": evidence.sender, "subject": evidence.subject,
-                              "answer_id": answer.id, "outcome": answer.outcome, "gap": answer.gap}), 201
+                              "answer_id": answer.id, "outcome": answer.outcome, "gap": answer.gap}), 200 if replayed else 201
     flash(_("Email added: the verdict below is based on it."), "success")
     return _back_to_item(run, item)
