@@ -109,11 +109,13 @@ def current_version_for_edit(checklist: Checklist, user: User | None) -> Checkli
     current = checklist.current_version
     if current is not None and not version_is_used(current):
         return current
+    sources = list(current.items) if current else []
     version = ChecklistVersion(
         checklist=checklist, number=(current.number + 1) if current else 1,
         name=current.name if current else "", description=current.description if current else "",
         created_by_id=user.id if user else None)
-    for item in (current.items if current else []):
+    db.session.add(version)
+    for item in sources:
         copy = CheckItem(item_key=item.item_key, position=item.position,
                          **{name: getattr(item, name) for name in ITEM_FIELDS})
         copy.expected = dict(item.expected or {})
