@@ -1,0 +1,23 @@
+"""Demo: review the submitted demo runs: accept most, send the newest back with a comment."""
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Answer, Run
+from . import services
+
+
+def load(users: dict) -> None:
+    manager = users["manager"]
+    submitted = db.session.scalars(select(Run).where(Run.status == "submitted")
+                                   .order_by(Run.submitted_at, Run.id)).all()
+    if not submitted:
+        return
+    to_return = submitted[-1] if len(submitted) > 1 else None
+    for run in submitted:
+        if run is to_return:
+            items = db.session.scalars(select(Answer.item_id).where(
+                Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome == "mismatch")).all()
+            services.return_run(run, manager, "Merci ! Pouvez-vous ajouter une photo de l'étiquette "
+                                "et préciser le nom du transporteur ?", items[:2])
+        else:
+            services.accept_run(run, manager)
