@@ -355,3 +355,32 @@ def test_files_follow_the_transaction(run, item, photo_dir, db):
     assert len(stored_files(photo_dir)) == 2  # not before the deletion is committed
     db.session.commit()
     assert stored_files(photo_dir) == []
+
+
+def test_oversized_body_gets_the_photo_message_even_before_the_csrf_check(performer, run, item, photo_dir, db,
+                                                                           app, csrf_on):
+    blob = b"\xff\xd8\xff" + bytes(app.config["MAX_CONTENT_LENGTH"])
+    response = upload(performer, run, item, blob, headers=FR)
+    assert response.status_code == 413
+    assert "Cette photo est trop volumineuse : la limite est de 2 Mo" in response.get_data(as_text=True)
+    assert photo_count(db) == 0 and stored_files(photo_dir) == []
+
+
+def test_gallery_links_each_thumbnail_to_its_display_copy(app, stored_photo):
+    from flask import render_template
+    with app.test_request_context(headers=EN):
+        html = render_template("evidence/_gallery.html", photos=[stored_photo])
+    assert f'href="/photos/{stored_photo.id}/display"' in html
+    assert f'src="/photos/{stored_photo.id}/thumb"' in html
+
+
+def test_item_page_shows_upload_and_remove_only_while_editable(performer, run, item, stored_photo, db):
+    page = performer.get(f"/runs/{run.id}/items/{item.id}", headers=EN).get_data(as_text=True)
+    assert 'capture="environment"' in page and "Choose from gallery" in page
+    assert f"/runs/{run.id}/photos/{stored_photo.id}/delete" in page
+    run.status = "submitted"
+    db.session.commit()
+    page = performer.get(f"/runs/{run.id}/items/{item.id}", headers=EN).get_data(as_text=True)
+    assert f"/photos/{stored_photo.id}/thumb" in page
+    assert 'capture="environment"' not in page
+    assert "/delete" not in page
