@@ -1,0 +1,189 @@
+"""The OpenAPI 3 document of the JSON API, kept beside the routes (a test checks they match)."""
+from copy import deepcopy
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+RUN_ID = {"name": "run_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+COMMON_ERRORS = {
+    "401": _error("Not signed in: no staff session and no invite session."),
+    "404": _error("The run does not exist or is not this person's to see (never told apart)."),
+}
+WRITE_ERRORS = {
+    "400": _error("Malformed request, or the X-CSRFToken header is missing or expired."),
+    **COMMON_ERRORS,
+    "423": _error("The run has been sent (or accepted): it is locked and nothing was saved. "
+                  "The API answers 423 for a locked run, never 409."),
+}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["status", "title", "message"], "properties": {
+            "status": {"type": "integer"},
+            "title": {"type": "string", "description": "Short, in the user's language."},
+            "message": {"type": "string", "description": "What happened and what to do, in the user's language."},
+        }}},
+    },
+    "Observed": {
+        "type": "object",
+        "description": "What was observed, by item kind: yes_no {value: bool}; number {value: number}; "
+                       "duration {value: seconds, laps?: [seconds]}; time_window {value: 'HH:MM'}; "
+                       "choice {value: option}; rating {value: 1-5}; text {value: string, flag: bool}; "
+                       "photo {flag: bool}; any kind {na: true} for not applicable.",
+        "additionalProperties": True,
+    },
+    "Answer": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "client_uuid": {"type": "string", "format": "uuid"},
+            "run_id": {"type": "integer"}, "item_id": {"type": "integer"}, "value": _ref("Observed"),
+            "note": {"type": "string"}, "outcome": {"type": "string", "enum": ["pass", "mismatch", "na", "noted"]},
+            "gap": {"type": "number", "nullable": True, "description": "Signed, in the item's unit."},
+            "gap_text": {"type": "string", "description": "The verdict in words, e.g. '+2 days'."},
+            "is_current": {"type": "boolean"}, "answered_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "Item": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "checklist": {"type": "string"}, "position": {"type": "integer"},
+            "question": {"type": "string"}, "promise": {"type": "string"},
+            "promise_text": {"type": "string", "description": "The expected value in words, e.g. '≤ 3 days'."},
+            "kind": {"type": "string"}, "expected": {"type": "object"}, "unit": {"type": "string", "nullable": True},
+            "severity": {"type": "integer"}, "stage": {"type": "string"}, "department": {"type": "string"},
+            "required": {"type": "boolean"}, "photo_required": {"type": "boolean"},
+            "help_text": {"type": "string"}, "photo_count": {"type": "integer"},
+            "url": {"type": "string", "nullable": True, "description": "The HTML page to answer it."},
+        },
+    },
+    "Run": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"}, "brief": {"type": "string"},
+            "status": {"type": "string"}, "editable": {"type": "boolean"},
+            "order_reference": {"type": "string", "nullable": True},
+            "ordered_at": {"type": "string", "format": "date-time", "nullable": True},
+            "due_date": {"type": "string", "format": "date", "nullable": True},
+            "items": {"type": "array", "items": _ref("Item")},
+            "answers": {"type": "array", "items": _ref("Answer"), "description": "Current answers only."},
+            "urls": {"type": "object", "additionalProperties": {"type": "string", "nullable": True}},
+        },
+    },
+    "Photo": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "client_uuid": {"type": "string", "format": "uuid"},
+            "run_id": {"type": "integer"}, "item_id": {"type": "integer"}, "width": {"type": "integer"},
+            "height": {"type": "integer"}, "byte_size": {"type": "integer"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+}
+
+PATHS = {
+    "/api/openapi.json": {"get": {
+        "summary": "This document.", "security": [],
+        "responses": {"200": {"description": "OpenAPI 3 document.", "content": {"application/json": {}}}},
+    }},
+    "/api/v1/csrf-token": {"get": {
+        "summary": "A fresh CSRF token for the X-CSRFToken header (the page may come from the offline cache).",
+        "responses": {"200": _json({"type": "object", "properties": {"csrf_token": {"type": "string"}}}, "The token."),
+                      "401": COMMON_ERRORS["401"]},
+    }},
+    "/api/v1/runs/{run_id}": {"get": {
+        "summary": "A run with its items (kind, expected value, promise in words) and its current answers.",
+        "parameters": [RUN_ID],
+        "responses": {"200": _json(_ref("Run"), "The run."), **COMMON_ERRORS},
+    }},
+    "/api/v1/runs/{run_id}/answers": {"post": {
+        "summary": "Save one answer, exactly once per client_uuid.",
+        "parameters": [RUN_ID],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["client_uuid", "item_id", "value"],
+            "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": {"type": "integer"},
+                           "value": _ref("Observed"), "note": {"type": "string", "maxLength": 5000}},
+        }}}},
+        "responses": {
+            "201": _json(_ref("Answer"), "Stored."),
+            "200": _json(_ref("Answer"), "This client_uuid was already stored with the same content: the stored answer."),
+            **WRITE_ERRORS,
+            "404": _error("The run is not this person's, or the item is not part of it."),
+            "409": _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"answer": _ref("Answer")}}]},
+                         "This client_uuid is already stored with different content: nothing changed; "
+                         "the stored answer is in `answer`."),
+            "422": _error("The value cannot be judged for this item's kind (translated message)."),
+        },
+    }},
+    "/api/v1/runs/{run_id}/photos": {"post": {
+        "summary": "Add one photo to an item, exactly once per client_uuid.",
+        "parameters": [RUN_ID],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["client_uuid", "item_id", "photo"],
+            "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": {"type": "integer"},
+                           "photo": {"type": "string", "format": "binary"}},
+        }}}},
+        "responses": {
+            "201": _json(_ref("Photo"), "Stored."),
+            "200": _json(_ref("Photo"), "This client_uuid was already stored: the stored photo."),
+            **WRITE_ERRORS,
+            "400": _error("Not a photo we can read, no file, or a bad client_uuid (translated message)."),
+            "409": _error("This client_uuid was already used for a photo of another item."),
+            "413": _error("The file is too large (translated message)."),
+        },
+    }},
+    "/api/v1/runs/{run_id}/submit": {"post": {
+        "summary": "Send the run for review.",
+        "parameters": [RUN_ID],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {"recommend_score": {"type": "integer", "minimum": 0, "maximum": 10, "nullable": True},
+                           "comment": {"type": "string", "maxLength": 5000}},
+        }}}},
+        "responses": {
+            "200": _json({"type": "object", "properties": {
+                "id": {"type": "integer"}, "status": {"type": "string"},
+                "submitted_at": {"type": "string", "format": "date-time"}}}, "Sent."),
+            **WRITE_ERRORS,
+            "422": _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"problems": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "item_id": {"type": "integer"}, "question": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["unanswered", "photo_missing"]},
+                    "message": {"type": "string"}}}}}}]},
+                "Items still need an answer or a photo, or the score is out of range."),
+        },
+    }},
+}
+
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "CheckApp API", "version": "1",
+        "description": "Authenticated by the session cookie (a staff member, or an outside tester who "
+                       "opened their invite link). Every POST needs the X-CSRFToken header (from "
+                       "<meta name=\"csrf-token\"> or GET /api/v1/csrf-token). Errors are "
+                       "{error: {status, title, message}} in the user's language. Writes are idempotent "
+                       "by client_uuid: resend freely after a network failure.",
+    },
+    "servers": [{"url": "/"}],
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+    },
+    "security": [{"session": []}],
+    "paths": PATHS,
+}
+
+
+def document() -> dict:
+    return deepcopy(DOCUMENT)

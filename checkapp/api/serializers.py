@@ -1,0 +1,104 @@
+"""Runs, items, answers and photos as the JSON the API sends. No request in here."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from .. import verdict
+from ..models import Answer, CheckItem, Photo, Run
+from ..runs import services as runs
+
+
+def _url(endpoint: str, **values) -> str | None:
+    """A page of another area, once that area is built."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() + "Z" if moment else None
+
+
+def promise_text(item: CheckItem, locale: str) -> str:
+    try:
+        return verdict.describe_promise(item.kind, item.expected or {}, item.unit, locale)
+    except verdict.VerdictError:
+        return ""
+
+
+def gap_text(answer: Answer, item: CheckItem, locale: str) -> str:
+    result = verdict.Verdict(answer.outcome, answer.gap, answer.detail or {})
+    try:
+        return verdict.describe(result, item.kind, item.expected or {}, item.unit, locale)
+    except (verdict.VerdictError, KeyError, TypeError):
+        return ""
+
+
+def answer_json(answer: Answer, locale: str) -> dict:
+    return {
+        "id": answer.id,
+        "client_uuid": answer.client_uuid,
+        "run_id": answer.run_id,
+        "item_id": answer.item_id,
+        "value": answer.value,
+        "note": answer.note or "",
+        "outcome": answer.outcome,
+        "gap": answer.gap,
+        "gap_text": gap_text(answer, answer.item, locale),
+        "is_current": answer.is_current,
+        "answered_at": _iso(answer.answered_at),
+    }
+
+
+def photo_json(photo: Photo) -> dict:
+    return {
+        "id": photo.id,
+        "client_uuid": photo.client_uuid,
+        "run_id": photo.run_id,
+        "item_id": photo.item_id,
+        "width": photo.width,
+        "height": photo.height,
+        "byte_size": photo.byte_size,
+        "created_at": _iso(photo.created_at),
+    }
+
+
+def item_json(item: CheckItem, run_id: int, checklist: str, locale: str, photo_count: int) -> dict:
+    return {
+        "id": item.id,
+        "checklist": checklist,
+        "position": item.position,
+        "question": item.question,
+        "promise": item.promise or "",
+        "promise_text": promise_text(item, locale),
+        "kind": item.kind,
+        "expected": item.expected or {},
+        "unit": item.unit,
+        "severity": item.severity,
+        "stage": item.stage,
+        "department": item.department,
+        "required": item.required,
+        "photo_required": item.photo_required,
+        "help_text": item.help_text or "",
+        "photo_count": photo_count,
+        "url": _url("runs.perform_item", run_id=run_id, item_id=item.id),
+    }
+
+
+def run_json(run: Run, locale: str) -> dict:
+    answers = runs.current_answers(run)
+    photos = runs.photos_by_item(run)
+    items = [item_json(item, run.id, version.name, locale, len(photos.get(item.id, [])))
+             for version, version_items in runs.run_items(run) for item in version_items]
+    return {
+        "id": run.id,
+        "title": run.title,
+        "brief": run.brief or "",
+        "status": run.status,
+        "editable": runs.is_editable(run),
+        "order_reference": run.order_reference,
+        "ordered_at": _iso(run.ordered_at),
+        "due_date": run.due_date.isoformat() if run.due_date else None,
+        "items": items,
+        "answers": [answer_json(answer, locale) for answer in answers.values()],
+        "urls": {"perform": _url("runs.start", run_id=run.id), "items": _url("runs.perform_list", run_id=run.id),
+                 "submit": _url("runs.submit", run_id=run.id)},
+    }

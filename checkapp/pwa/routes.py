@@ -1,0 +1,68 @@
+"""The installable app: web manifest, service worker at the root, offline page and outbox page."""
+from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext as _
+
+from ..navigation import current_locale
+from .security import add_security_headers, init_compression
+from .shell import SHELL_PAGES, render_service_worker, shell_files
+
+bp = Blueprint("pwa", __name__)
+bp.after_app_request(add_security_headers)
+bp.record_once(lambda state: init_compression(state.app))
+
+THEME_COLOR = "#1f5fbf"
+BACKGROUND_COLOR = "#f7f7f5"
+
+
+def shell_urls() -> list[str]:
+    static = [url_for("static", filename=name) for name in shell_files(current_app.static_folder)]
+    return static + [url_for(endpoint) for endpoint in SHELL_PAGES]
+
+
+@bp.get("/sw.js")
+def service_worker():
+    source = render_service_worker(current_app.static_folder, shell_urls(), url_for("pwa.offline"))
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    def icon(name, size, purpose="any"):
+        return {"src": url_for("static", filename=f"icons/{name}"), "sizes": f"{size}x{size}",
+                "type": "image/png", "purpose": purpose}
+
+    data = {
+        "name": _("CheckApp — promises checked as a customer"),
+        "short_name": "CheckApp",
+        "description": _("Check, as a customer would, that what the brand promises is what customers get."),
+        "lang": current_locale(),
+        "dir": "ltr",
+        "id": "/",
+        "start_url": url_for("main.home"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "icons": [icon("icon-192.png", 192), icon("icon-512.png", 512),
+                  icon("maskable-192.png", 192, "maskable"), icon("maskable-512.png", 512, "maskable")],
+    }
+    response = current_app.json.response(data)
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    return render_template("pwa/offline.html")
+
+
+@bp.get("/outbox")
+def outbox():
+    return render_template("pwa/outbox.html")

@@ -1,0 +1,82 @@
+// Start-up on every page: the service worker, the outbox (forms, indicator, replays).
+
+import { available, flush } from "./outbox.js";
+import { claimPhotoForms, enhance, markPage, releasePhotoForms } from "./forms.js";
+import { listen, render } from "./indicator.js";
+
+const photoForms = claimPhotoForms(); // synchronously, before any other script sees them
+let retryDelay = 3000;
+let retryTimer = null;
+
+function scheduleRetry(detail) {
+  clearTimeout(retryTimer);
+  if (detail.done) retryDelay = 3000;
+  if (detail.stopped && detail.stopped !== 401 && navigator.onLine) {
+    retryTimer = setTimeout(flush, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
+  }
+}
+
+function currentRunId() {
+  const m = location.pathname.match(/^\/runs\/(\d+)\//);
+  const form = document.querySelector("[data-run-id]");
+  return m ? m[1] : form && form.dataset.runId;
+}
+
+// The pages of this run (every item, the list, the brief), so it can be performed offline.
+async function runPages(runId) {
+  const urls = new Set([location.pathname]);
+  try {
+    const response = await fetch(`/api/v1/runs/${runId}`, { credentials: "same-origin" });
+    if (response.ok) {
+      const run = await response.json();
+      for (const item of run.items) if (item.url) urls.add(item.url);
+      for (const url of Object.values(run.urls)) if (url) urls.add(url);
+    }
+  } catch {
+    // offline: the worker keeps what it already has
+  }
+  return [...urls];
+}
+
+function warm(worker, urls) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    worker.postMessage({ type: "warm", urls }, [channel.port2]);
+    setTimeout(resolve, 20000);
+  });
+}
+
+async function startWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+    const registration = await navigator.serviceWorker.ready;
+    const runId = currentRunId();
+    if (runId && navigator.onLine && registration.active) {
+      await warm(registration.active, await runPages(runId));
+    }
+    document.documentElement.dataset.offlineReady = "1";
+  } catch {
+    // no service worker (private mode, old browser): pages simply need the network
+  }
+}
+
+async function start() {
+  if (!(await available())) {
+    releasePhotoForms(photoForms); // the plain forms work without the outbox
+    return;
+  }
+  enhance(photoForms);
+  listen((detail) => {
+    markPage();
+    scheduleRetry(detail);
+  });
+  window.addEventListener("online", () => flush());
+  await Promise.all([render(), markPage()]);
+  if (navigator.onLine) flush();
+}
+
+start();
+startWorker();

@@ -1,0 +1,219 @@
+// Progressive enhancement of the answer and photo forms: what is entered goes to the outbox
+// first, then to the API. Without JavaScript (or IndexedDB) the forms post as usual.
+
+import { add, entries, flush, get, remove } from "./outbox.js";
+import { downscale } from "./downscale.js";
+import { t } from "./words.js";
+
+const ANSWER_FORMS = "form[data-answer-form]";
+const PHOTO_FORMS = "form[data-photo-upload]";
+
+function num(text) {
+  const n = Number(String(text).replace(",", ".").replace(/[\s\u202f]/g, ""));
+  return text === "" || !Number.isFinite(n) ? text : n;
+}
+
+// The observed dict of runs/answers.py: observed_from_form, built in the browser.
+export function observed(kind, data, form) {
+  const text = (name) => String(data.get(name) ?? "").trim();
+  if (text("na") === "1") return { na: true };
+  const value = text("value");
+  const flag = text("flag") === "1";
+  const typed = () => (text("minutes") || text("seconds")
+    ? num(text("minutes") || "0") * 60 + num(text("seconds") || "0") : "");
+  switch (kind) {
+    case "yes_no": return { value: value === "yes" ? true : value === "no" ? false : value };
+    case "number": return { value: num(value) };
+    case "rating": return { value: /^[1-5]$/.test(value) ? Number(value) : value };
+    case "time_window": {
+      const m = value.match(/^(\d{1,2})[:hH.](\d{2})$/);
+      return { value: m ? `${m[1].padStart(2, "0")}:${m[2]}` : value };
+    }
+    case "duration": {
+      const laps = text("laps").split(",").map((s) => s.trim()).filter(Boolean).map(num);
+      const seconds = value !== "" ? num(value) : typed();
+      return laps.length ? { value: seconds, laps } : { value: seconds };
+    }
+    case "text": return { value, flag };
+    case "photo": return { flag };
+    case "email": {
+      const result = {};
+      if (typed() !== "") result.delay_seconds = typed();
+      if (form.querySelector('[name="missing"]')) result.missing_phrases = data.getAll("missing").map(String);
+      return result;
+    }
+    default: return { value };
+  }
+}
+
+function question() {
+  const heading = document.getElementById("question") || document.querySelector("h1");
+  return heading ? heading.textContent.trim() : "";
+}
+
+function notice(form, className, text) {
+  let box = form.previousElementSibling;
+  if (!box || !box.classList.contains("outbox-mark")) {
+    box = document.createElement("div");
+    box.setAttribute("role", "status");
+    form.before(box);
+  }
+  box.className = `outbox-mark ${className}`;
+  const p = document.createElement("p");
+  p.textContent = text;
+  box.replaceChildren(p);
+  const next = document.querySelector('a[rel="next"]');
+  if (className === "is-waiting" && next) {
+    const link = document.createElement("a");
+    link.className = "button primary big block";
+    link.href = next.href;
+    link.textContent = t("next");
+    box.append(link);
+  }
+  return box;
+}
+
+function pressed(form, submitter) {
+  if (!submitter || !submitter.hasAttribute("aria-pressed")) return;
+  for (const button of form.querySelectorAll("button[aria-pressed]")) {
+    button.setAttribute("aria-pressed", String(button === submitter));
+  }
+}
+
+async function submitAnswer(form, submitter) {
+  const data = new FormData(form);
+  if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+  const itemId = Number(form.dataset.itemId);
+  const body = { item_id: itemId, value: observed(form.dataset.kind, data, form),
+                 note: String(data.get("note") || "").trim() };
+  form.setAttribute("aria-busy", "true");
+  const entry = await add({ kind: "answer", runId: Number(form.dataset.runId), itemId, body,
+                            label: question(), page: location.pathname });
+  pressed(form, submitter);
+  await flush();
+  form.removeAttribute("aria-busy");
+  const left = await get(entry.uuid);
+  if (!left) {
+    // Stored: show the verdict, as the server's redirect after a plain post would.
+    location.assign(`${form.action.split("?")[0]}?saved=1`);
+  } else if (left.status === "waiting") {
+    notice(form, "is-waiting", t("waitingMark")).querySelector("a")?.focus();
+  } else {
+    // Refused at once (e.g. not a valid value): say why here; nothing stays in the outbox.
+    await remove(entry.uuid);
+    notice(form, "is-error", left.message || t("server"));
+  }
+}
+
+// Photos: "run 3, item 12" from the form's action /runs/3/items/12/photos.
+function photoTarget(form) {
+  const m = new URL(form.action, location.href).pathname.match(/\/runs\/(\d+)\/items\/(\d+)\//);
+  return m ? { runId: Number(m[1]), itemId: Number(m[2]) } : null;
+}
+
+function previews(form, blobs, text, className = "") {
+  const status = form.querySelector(".photo-status");
+  if (!status) return;
+  status.hidden = false;
+  status.className = `photo-status ${className}`;
+  const nodes = blobs.map((blob) => {
+    const img = document.createElement("img");
+    img.className = "photo-preview";
+    img.alt = "";
+    img.src = URL.createObjectURL(blob);
+    img.addEventListener("load", () => URL.revokeObjectURL(img.src), { once: true });
+    return img;
+  });
+  const p = document.createElement("p");
+  p.textContent = text;
+  status.replaceChildren(...nodes, p);
+}
+
+async function sendPhotos(form, files) {
+  const target = photoTarget(form);
+  if (!target || !files.length) return;
+  form.setAttribute("aria-busy", "true");
+  const added = [];
+  for (const file of files) {
+    const shrunk = await downscale(file);
+    added.push(await add({ kind: "photo", ...target, blob: shrunk.blob, filename: shrunk.name,
+                           label: question(), page: location.pathname }));
+  }
+  previews(form, added.map((e) => e.blob), t("sending"));
+  await flush();
+  form.removeAttribute("aria-busy");
+  const left = (await Promise.all(added.map((e) => get(e.uuid)))).filter(Boolean);
+  if (!left.length) {
+    location.reload(); // show them in the grid, as after a plain post
+    return;
+  }
+  const refused = left.filter((e) => e.status !== "waiting");
+  for (const e of refused) await remove(e.uuid);
+  if (refused.length) previews(form, [], refused[0].message || t("server"), "is-error");
+  else previews(form, left.map((e) => e.blob), t("photoWaiting"), "is-waiting");
+}
+
+// Called synchronously at start-up, before the evidence area's photos.js runs: from here on
+// this script sends the photo forms (through the outbox), so that one skips them.
+export function claimPhotoForms() {
+  const forms = [...document.querySelectorAll(`${PHOTO_FORMS}:not([data-photo-ready])`)];
+  for (const form of forms) form.dataset.photoReady = "outbox";
+  return forms;
+}
+
+export function releasePhotoForms(forms) {
+  for (const form of forms) delete form.dataset.photoReady;
+}
+
+export function enhance(photoForms) {
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches(ANSWER_FORMS)) {
+      event.preventDefault();
+      submitAnswer(form, event.submitter);
+    } else if (form.dataset.photoReady === "outbox") {
+      event.preventDefault();
+      const files = [...form.querySelectorAll('input[type="file"]')].flatMap((input) => [...input.files]);
+      sendPhotos(form, files);
+    }
+  });
+  for (const form of photoForms) {
+    form.querySelectorAll("[data-photo-submit]").forEach((b) => { b.hidden = true; });
+    for (const input of form.querySelectorAll('input[type="file"]')) {
+      input.addEventListener("change", () => {
+        const files = [...input.files];
+        input.value = "";
+        sendPhotos(form, files);
+      });
+    }
+  }
+}
+
+// Show on this page what waits in the outbox: answered items and photos not sent yet.
+export async function markPage() {
+  const waiting = (await entries()).filter((e) => e.status !== "done");
+  document.querySelectorAll(".outbox-badge").forEach((el) => el.remove());
+  for (const form of document.querySelectorAll(ANSWER_FORMS)) {
+    const mine = waiting.filter((e) => e.kind === "answer" && e.runId === Number(form.dataset.runId)
+                                       && e.itemId === Number(form.dataset.itemId));
+    const box = form.previousElementSibling;
+    if (mine.length) notice(form, "is-waiting", t("waitingMark"));
+    else if (box && box.classList.contains("outbox-mark") && box.classList.contains("is-waiting")) box.remove();
+  }
+  for (const form of document.querySelectorAll(PHOTO_FORMS)) {
+    const target = photoTarget(form);
+    const mine = waiting.filter((e) => e.kind === "photo" && target && e.runId === target.runId
+                                       && e.itemId === target.itemId);
+    if (mine.length && !form.hasAttribute("aria-busy")) {
+      previews(form, mine.map((e) => e.blob), t("photoWaiting"), "is-waiting");
+    }
+  }
+  const answered = new Set(waiting.filter((e) => e.kind === "answer").map((e) => `/runs/${e.runId}/items/${e.itemId}`));
+  for (const link of document.querySelectorAll("a[href]:not(.button)")) {
+    if (link.origin !== location.origin || !answered.has(link.pathname)) continue;
+    const badge = document.createElement("span");
+    badge.className = "badge outbox-badge";
+    badge.textContent = t("statusWaiting");
+    link.append(" ", badge);
+  }
+}

@@ -1,0 +1,22 @@
+// The words of the outbox, rendered by the server in the user's language (templates/pwa/_outbox_status.html).
+
+const root = () => document.getElementById("outbox-status");
+
+export function t(key, vars = {}) {
+  let text = (root() && root().dataset[key]) || "";
+  for (const [name, value] of Object.entries(vars)) text = text.replace(`{${name}}`, value);
+  return text;
+}
+
+export function counted(n, key) {
+  const rule = new Intl.PluralRules(document.documentElement.lang || "fr").select(n);
+  return t(`${key}${rule === "one" ? "One" : "Other"}`, { n });
+}
+
+// "3 answers and 2 photos", "1 photo".
+export function things(answers, photos) {
+  const parts = [];
+  if (answers) parts.push(counted(answers, "answers"));
+  if (photos) parts.push(counted(photos, "photos"));
+  return parts.length === 2 ? t("and", { a: parts[0], b: parts[1] }) : parts[0] || "";
+}
