@@ -9,6 +9,8 @@ for (const form of forms) {
   const status = form.querySelector(".photo-status");
   const submit = form.querySelector("[data-photo-submit]");
   if (submit) submit.hidden = true;
+  const hint = form.querySelector("[data-photo-hint]");
+  if (hint) hint.hidden = true;
 
   for (const input of form.querySelectorAll('input[type="file"]')) {
     input.addEventListener("change", () => {
