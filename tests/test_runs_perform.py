@@ -41,7 +41,7 @@ def test_verdict_and_gap_show_right_after_answering(client, login, staff, make_r
     page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert "outcome-mismatch" in page and "+2 days" in page and "autofocus" in page
     page = client.get(response.headers["Location"], headers=FR).get_data(as_text=True)
-    assert "+2 jours" in page and "Écart" in page
+    assert "+2 jours" in page and "Écart" in page and "Promesse" in page and "1 sur 3" in page
     assert db_run(run).status == "in_progress" and db_run(run).started_at is not None
 
 
@@ -166,3 +166,48 @@ def test_outside_tester_with_an_invite_session_performs_the_same_pages(client, m
     assert answer(client, run, item, value="3").status_code == 303
     stored = db.session.scalar(select(Answer))
     assert stored.answered_by_id is None and stored.outcome == "pass"
+
+
+ALL_KINDS = (
+    dict(question="Slot respected?", kind="time_window", expected={"start": "07:00", "end": "14:00"},
+         stage="delivery", department="logistics"),
+    dict(question="How is the label written?", kind="choice", stage="unboxing", department="logistics",
+         expected={"options": ["printed", "handwritten"], "promised": ["printed"]}),
+    dict(question="Packaging looks professional?", kind="rating", expected={"min": 4}, stage="unboxing",
+         department="production"),
+    dict(question="Delivery date in the email?", kind="text", expected={}, stage="confirmation", department="web"),
+    dict(question="Photo of the open parcel", kind="photo", expected={}, stage="unboxing", department="logistics"),
+    dict(question="Confirmation email", kind="email", stage="confirmation", department="web",
+         expected={"max_delay_seconds": 300, "phrases": ["delivery"]}),
+)
+
+
+@pytest.mark.parametrize("position, data, outcome, words", [
+    (0, {"value": "15:20"}, "mismatch", "arrived 15:20, slot ended 14:00"),
+    (1, {"value": "handwritten"}, "mismatch", "handwritten, promised printed"),
+    (2, {"value": "5"}, "pass", "as promised"),
+    (3, {"value": "Tuesday instead of Monday", "flag": "1"}, "mismatch", "flagged as a mismatch"),
+    (4, {}, "noted", "noted, no automatic verdict"),
+    (5, {"minutes": "39", "seconds": "0", "missing": "delivery"}, "mismatch", "+34 min late"),
+])
+def test_every_kind_of_item_can_be_answered_on_its_page(client, login, staff, make_run, make_checklist, db,
+                                                        position, data, outcome, words):
+    run = make_run(performer=staff, checklists=[make_checklist("All kinds", items=ALL_KINDS)])
+    login(staff)
+    item = items_of(run)[position]
+    page = client.get(f"/runs/{run.id}/items/{item.id}", headers=EN).get_data(as_text=True)
+    assert f'data-kind="{item.kind}"' in page and "Not applicable" in page
+    assert answer(client, run, item, **data).status_code == 303
+    assert db.session.scalar(select(Answer.outcome)) == outcome
+    page = client.get(f"/runs/{run.id}/items/{item.id}", headers=EN).get_data(as_text=True)
+    assert words in page
+
+
+def test_list_shows_each_item_with_its_outcome(client, login, staff, make_run):
+    run = make_run(performer=staff)
+    login(staff)
+    first = items_of(run)[0]
+    answer(client, run, first, value="9")
+    page = client.get(f"/runs/{run.id}/items", headers=EN).get_data(as_text=True)
+    assert "Delivery" in page and f"/items/{first.id}" in page and "outcome-mismatch" in page and "To answer" in page
+    assert "1 of 3 answered" in page
