@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Float, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy import Float, and_, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -46,17 +46,27 @@ def counted_answer():
 
 
 def answer_stats(since: datetime):
-    """One row per item_key with at least one counted mismatch: run counts and dates."""
+    """One row per item_key with at least one counted mismatch: run counts and dates.
+
+    Counts are conditional sums over current answers: a run holds at most one current
+    answer per item key (a key appears once per checklist version, and a run uses one
+    version of a checklist), so counting answers counts runs — and SUM(CASE) is several
+    times faster than COUNT(DISTINCT) on both SQLite and PostgreSQL.
+    """
     bad = counted_mismatch()
     recent = Run.submitted_at >= since
-    failed_all = func.count(distinct(case((bad, Answer.run_id))))
+
+    def total(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    failed_all = total(bad)
     return (
         select(
             Answer.item_key.label("item_key"),
             failed_all.label("failed_all"),
-            func.count(distinct(Answer.run_id)).label("checked_all"),
-            func.count(distinct(case((and_(bad, recent), Answer.run_id)))).label("failed_recent"),
-            func.count(distinct(case((recent, Answer.run_id)))).label("checked_recent"),
+            func.count().label("checked_all"),
+            total(and_(bad, recent)).label("failed_recent"),
+            total(recent).label("checked_recent"),
             func.min(case((bad, Run.submitted_at))).label("first_seen"),
             func.max(case((bad, Run.submitted_at))).label("last_seen"),
         )
@@ -206,11 +216,15 @@ def _row(rank: int, row, weights: dict[str, float]) -> FixRow:
 def fix_page(filters: Filters, weights: dict[str, float], page: int = 1, per_page: int = 20,
              since: datetime | None = None) -> Page:
     since = since or recent_since()
-    stmt = fix_select(filters, weights, since)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    page = max(1, min(page, max(1, math.ceil(total / per_page))))
-    offset = (page - 1) * per_page
+    stmt = fix_select(filters, weights, since).add_columns(func.count().over().label("total"))
+    offset = (max(page, 1) - 1) * per_page
     rows = db.session.execute(stmt.limit(per_page).offset(offset)).all()
+    if not rows and page > 1:  # past the last page: show the last one
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        page = max(1, math.ceil(total / per_page))
+        offset = (page - 1) * per_page
+        rows = db.session.execute(stmt.limit(per_page).offset(offset)).all()
+    total = rows[0].total if rows else 0
     items = [_row(offset + i + 1, row, weights) for i, row in enumerate(rows)]
     attach_worst_gaps(items)
     return Page(items, page, per_page, total)
