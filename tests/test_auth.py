@@ -129,3 +129,10 @@ def test_manager_cannot_deactivate_themselves(client, manager, login, db):
     client.post(f"/staff/{manager.id}/active")
     db.session.refresh(manager)
     assert manager.active is True
+
+
+def test_login_errors_are_tied_to_their_fields_for_screen_readers(client):
+    page = client.post("/login", data={"email": "", "password": ""}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in page and 'aria-describedby="email-error"' in page
+    assert '<p class="error" id="email-error">Enter your email address.</p>' in page
+    assert '="None"' not in client.get("/login").get_data(as_text=True)
