@@ -1,0 +1,145 @@
+"""Offline first, on a phone: answers and photos taken without network are kept and sent exactly once."""
+import io
+import random
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from checkapp.models import Answer, Photo
+
+pytestmark = pytest.mark.browser
+
+ITEMS = tuple(
+    dict(question=question, promise="Yes", kind="yes_no", expected={"value": True}, severity=3,
+         stage="unboxing", department="logistics")
+    for question in ("Is the label printed?", "Does the note match the contents?", "Is the parcel intact?")
+)
+STATUS = "#outbox-status .outbox-text"
+
+
+def photo_jpeg(size=(2000, 1500)) -> bytes:
+    """A camera-like photo (with noise, so it does not compress to nothing)."""
+    rng = random.Random(7)
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    noise = Image.frombytes("RGB", (size[0] // 4, size[1] // 4), rng.randbytes(size[0] * size[1] * 3 // 16))
+    image = Image.blend(image, noise.resize(size), 0.3)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def run(make_checklist, make_run, staff):
+    return make_run(performer=staff, checklists=[make_checklist(name="Parcel", items=ITEMS)])
+
+
+def log_in(page, run, item):
+    page.goto("/login")
+    page.get_by_label("Email").fill("staff@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/runs/{run.id}/items/{item.id}")
+    # The service worker controls the page and holds every page of this run.
+    page.wait_for_selector("html[data-offline-ready]", state="attached")
+
+
+def stored(db):
+    db.session.rollback()  # a fresh read of what the live server committed
+    answers = db.session.scalars(select(Answer).order_by(Answer.item_id)).all()
+    photos = db.session.scalars(select(Photo)).all()
+    return answers, photos
+
+
+def answer_and_next(page, label):
+    page.get_by_role("button", name=label, exact=True).click()
+    mark = page.locator(".outbox-mark.is-waiting")
+    expect(mark).to_contain_text("Answered — waiting to be sent")
+    return mark
+
+
+def test_answers_and_photo_taken_offline_survive_a_reload_and_arrive_once(phone, run, db):
+    items = run.checklists[0].version.items
+    page = phone
+    log_in(page, run, items[0])
+    page.context.set_offline(True)
+
+    answer_and_next(page, "Yes").get_by_role("link", name="Next").click()
+    expect(page.get_by_role("heading", name=items[1].question)).to_be_visible()
+    answer_and_next(page, "No").get_by_role("link", name="Next").click()
+    expect(page.get_by_role("heading", name=items[2].question)).to_be_visible()
+    answer_and_next(page, "Yes")
+    page.locator("form[data-photo-upload] input[type=file]").first.set_input_files(
+        files=[{"name": "parcel.jpg", "mimeType": "image/jpeg", "buffer": photo_jpeg()}])
+    expect(page.locator(".photo-status")).to_contain_text("waiting to be sent")
+    expect(page.locator(STATUS)).to_have_text("3 answers and 1 photo waiting — will send when back online")
+
+    page.reload()  # still offline: the page comes from the service worker, the queue from IndexedDB
+    expect(page.get_by_role("heading", name=items[2].question)).to_be_visible()
+    expect(page.locator(".outbox-mark.is-waiting")).to_contain_text("Answered — waiting to be sent")
+    expect(page.locator(".photo-status img")).to_have_count(1)
+    expect(page.locator(STATUS)).to_have_text("3 answers and 1 photo waiting — will send when back online")
+    assert stored(db) == ([], [])
+
+    page.context.set_offline(False)
+    expect(page.locator(STATUS)).to_have_text("All sent", timeout=15_000)
+    answers, photos = stored(db)
+    assert [(a.item_id, a.value) for a in answers] == [
+        (items[0].id, {"value": True}), (items[1].id, {"value": False}), (items[2].id, {"value": True})]
+    assert [(p.item_id, p.width) for p in photos] == [(items[2].id, 1600)]
+
+    page.goto(f"/runs/{run.id}/items")  # online again: the list shows them answered, nothing waits
+    expect(page.locator(".outbox-badge")).to_have_count(0)
+    assert len(stored(db)[0]) == 3
+
+
+def test_failed_and_lost_sync_attempts_are_retried_without_duplicates(phone, run, db):
+    items = run.checklists[0].version.items
+    page = phone
+    log_in(page, run, items[0])
+    calls = {"answers": 0, "photos": 0}
+    sizes = []
+
+    def flaky_answers(route):
+        calls["answers"] += 1
+        if calls["answers"] == 1:
+            route.fulfill(status=503, body="Service Unavailable")
+        elif calls["answers"] == 2:
+            route.fetch()   # the server stores it, but the phone never hears back
+            route.abort()
+        else:
+            route.continue_()
+
+    def flaky_photos(route):
+        calls["photos"] += 1
+        sizes.append(len(route.request.post_data_buffer or b""))
+        if calls["photos"] == 1:
+            route.fetch()
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/api/v1/runs/\d+/answers$"), flaky_answers)
+    page.route(re.compile(r".*/api/v1/runs/\d+/photos$"), flaky_photos)
+
+    original = photo_jpeg()
+    page.get_by_role("button", name="No", exact=True).click()
+    expect(page.locator(".outbox-mark.is-waiting")).to_be_visible()
+    page.locator("form[data-photo-upload] input[type=file]").first.set_input_files(
+        files=[{"name": "parcel.jpg", "mimeType": "image/jpeg", "buffer": original}])
+
+    status = page.locator(STATUS)
+    for _attempt in range(6):
+        expect(status).to_have_text(re.compile("All sent|waiting to be sent"), timeout=15_000)
+        if status.inner_text() == "All sent":
+            break
+        page.evaluate("document.querySelector('[data-outbox-send]').click()")  # "Send now"
+    expect(status).to_have_text("All sent")
+
+    answers, photos = stored(db)
+    assert calls["answers"] >= 3 and calls["photos"] >= 2
+    assert [(a.item_id, a.value) for a in answers] == [(items[0].id, {"value": False})]
+    assert len(photos) == 1
+    assert max(sizes) < len(original)  # downscaled on the phone before sending
