@@ -82,12 +82,14 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// The page asks for the pages of the run it shows, so the whole run works offline.
+// The page asks for the pages of the run it shows, so the whole run works offline; pages
+// already kept are not fetched again.
 async function warm(urls) {
   const cache = await caches.open(PAGES_CACHE);
   await Promise.all(urls.filter((url) => OFFLINE_PAGES.test(new URL(url, self.location.origin).pathname))
     .map(async (url) => {
       try {
+        if (await cache.match(pageKey(url))) return; // visiting a page refreshes it (network first)
         const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
         if (cacheable(response)) await cache.put(pageKey(url), response);
       } catch (error) {

@@ -34,12 +34,17 @@ def check_mark(size: int, *, maskable: bool) -> Image.Image:
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
+def save(image: Image.Image, name: str) -> None:
+    """A 32-colour palette keeps the anti-aliased edges and makes the files 3-4 times smaller."""
+    image.quantize(32, method=Image.Quantize.FASTOCTREE).save(ICONS / name, optimize=True)
+
+
 def main() -> None:
     ICONS.mkdir(parents=True, exist_ok=True)
     for size in (192, 512):
-        check_mark(size, maskable=False).save(ICONS / f"icon-{size}.png", optimize=True)
-        check_mark(size, maskable=True).convert("RGB").save(ICONS / f"maskable-{size}.png", optimize=True)
-    check_mark(180, maskable=True).convert("RGB").save(ICONS / "apple-touch-icon.png", optimize=True)
+        save(check_mark(size, maskable=False), f"icon-{size}.png")
+        save(check_mark(size, maskable=True).convert("RGB"), f"maskable-{size}.png")
+    save(check_mark(180, maskable=True).convert("RGB"), "apple-touch-icon.png")
 
 
 if __name__ == "__main__":
