@@ -64,12 +64,13 @@ def test_staff_sees_only_their_own_runs(client, login, staff, make_user, make_ru
 
 
 def test_manager_filters_runs_by_status_and_title(client, login, manager, staff, make_run):
-    make_run(performer=staff, title="Lamp delivery", status="submitted")
+    make_run(performer=staff, title="Lamp delivery", status="submitted", submitted_at=datetime(2026, 11, 22, 9, 30))
     make_run(performer=staff, title="Lamp hotline", status="planned")
     make_run(performer=staff, title="Sofa delivery", status="submitted")
     login(manager)
     page = client.get("/runs?status=submitted", headers=EN).get_data(as_text=True)
     assert "Lamp delivery" in page and "Sofa delivery" in page and "Lamp hotline" not in page
+    assert "sent 11/22/26" in page
     page = client.get("/runs?status=submitted&q=lamp", headers=EN).get_data(as_text=True)
     assert "Lamp delivery" in page and "Sofa delivery" not in page
     page = client.get("/runs?q=100%25", headers=EN).get_data(as_text=True)
@@ -126,3 +127,14 @@ def test_report_body_partial_renders_on_its_own(app, db, staff, make_run):
     with app.test_request_context(headers=EN):
         html = render_template("runs/_report_body.html", run=run)
     assert "+2 days" in html and "version 1" in html
+
+
+def test_report_names_the_outside_tester_who_sent_the_run(client, login, manager, make_run, db):
+    run = make_run(performer=None)
+    for item, observed in zip(items_of(run), ({"value": 1}, {"na": True}, {"value": 30})):
+        services.save_answer(run, item, observed, client_uuid=str(uuid.uuid4()))
+    services.submit_run(run, recommend_score=None, comment="", actor=None, actor_label="Zoé Petit")
+    db.session.commit()
+    login(manager)
+    page = client.get(f"/runs/{run.id}/report", headers=EN).get_data(as_text=True)
+    assert "Zoé Petit" in page and "no answer" in page

@@ -112,3 +112,24 @@ def outcome_counts(groups) -> dict[str, int]:
         for r in rows:
             counts[r.outcome or "unanswered"] = counts.get(r.outcome or "unanswered", 0) + 1
     return counts
+
+
+def performer_label(run: Run) -> str:
+    """The staff member's name, else the outside tester's name (as they sent it, or on the invite)."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Invite, ReviewAction
+
+    if run.performer is not None:
+        return run.performer.name
+    label = db.session.scalar(
+        select(ReviewAction.actor_label)
+        .where(ReviewAction.run_id == run.id, ReviewAction.action.in_(("submit", "resubmit")),
+               ReviewAction.actor_label != "")
+        .order_by(ReviewAction.created_at.desc()).limit(1))
+    if not label:
+        label = db.session.scalar(
+            select(Invite.tester_name).where(Invite.run_id == run.id, Invite.tester_name != "")
+            .order_by(Invite.created_at.desc()).limit(1))
+    return label or _("Outside tester")

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateField, DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..glossary import RUN_STATUSES, choices
@@ -16,6 +17,7 @@ class RunForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip],
                         validators=[DataRequired(_l("Give the run a title.")), Length(max=200)])
     checklists = SelectMultipleField(_l("Checklists"), coerce=int,
+                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                      validators=[DataRequired(_l("Choose at least one checklist."))])
     performer = SelectField(_l("Performed by"), coerce=int, default=0)
     brief = TextAreaField(_l("Brief for the performer"), filters=[strip], validators=[Length(max=5000)])

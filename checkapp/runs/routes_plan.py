@@ -88,5 +88,6 @@ def report(run_id: int):
     run = get_run_or_404(run_id)
     groups = display.report_groups(run)
     return render_template("runs/report.html", run=run, groups=groups, counts=display.outcome_counts(groups),
+                           performer=display.performer_label(run),
                            can_perform=run.performer_id is not None and current_user.is_authenticated
                            and run.performer_id == current_user.id)

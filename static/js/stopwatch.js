@@ -36,6 +36,7 @@ function setup(box) {
     btn("start").hidden = running();
     btn("stop").hidden = !running();
     btn("lap").disabled = !running();
+    btn("start").textContent = state.elapsed ? box.dataset.resumeLabel : box.dataset.startLabel;
     list.replaceChildren(...state.laps.map((ms) => {
       const li = document.createElement("li");
       li.textContent = fmt(ms);
