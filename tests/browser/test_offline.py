@@ -32,11 +32,21 @@ def photo_jpeg(size=(2000, 1500)) -> bytes:
 
 
 @pytest.fixture
+def phone(new_phone):
+    page = new_phone()
+    page.errors = []  # script errors and CSP violations: there must be none
+    yield page
+    assert page.errors == []
+
+
+@pytest.fixture
 def run(make_checklist, make_run, staff):
     return make_run(performer=staff, checklists=[make_checklist(name="Parcel", items=ITEMS)])
 
 
 def log_in(page, run, item):
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.errors.append(m.text))
     page.goto("/login")
     page.get_by_label("Email").fill("staff@example.org")
     page.get_by_label("Password").fill("correct horse battery")
