@@ -211,3 +211,17 @@ def test_list_shows_each_item_with_its_outcome(client, login, staff, make_run):
     page = client.get(f"/runs/{run.id}/items", headers=EN).get_data(as_text=True)
     assert "Delivery" in page and f"/items/{first.id}" in page and "outcome-mismatch" in page and "To answer" in page
     assert "1 of 3 answered" in page
+
+
+def test_answer_form_carries_its_csrf_token(client, login, staff, make_run, csrf_on, db):
+    import re
+    run = make_run(performer=staff)
+    login(staff)
+    item = items_of(run)[1]
+    page = client.get(f"/runs/{run.id}/items/{item.id}").get_data(as_text=True)
+    form = page[page.index("data-answer-form"):]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)[1]
+    key = re.search(r'name="client_uuid" value="([^"]+)"', form)[1]
+    assert answer(client, run, item, value="yes").status_code == 400
+    assert answer(client, run, item, value="yes", csrf_token=token, client_uuid=key).status_code == 303
+    assert db.session.scalar(select(Answer.client_uuid)) == key
