@@ -100,7 +100,7 @@ def test_manifest_has_what_installing_needs(client):
     assert response.mimetype == "application/manifest+json"
     data = json.loads(response.get_data())
     assert data["name"] and data["short_name"] == "CheckApp"
-    assert (data["start_url"], data["scope"], data["display"]) == ("/", "/", "standalone")
+    assert (data["start_url"], data["scope"], data["display"]) == ("/launch", "/", "standalone")
     assert data["theme_color"].startswith("#") and data["background_color"].startswith("#")
     assert data["lang"] == "en"
     sizes = {(icon["sizes"], icon["purpose"]) for icon in data["icons"]}
@@ -131,6 +131,23 @@ def test_pages_link_the_manifest_theme_colour_and_scripts_as_modules_only(client
     assert '<meta name="theme-color"' in page
     assert '<script type="module" src="/static/js/app.js"></script>' in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "inline script found"
+
+
+def test_installed_app_opens_on_the_testers_run_or_the_staff_home(app, client, db, login, staff, make_run):
+    from datetime import datetime, timedelta
+
+    from checkapp.models import Invite
+
+    assert client.get("/launch").headers["Location"] == "/"
+    run = make_run()
+    invite = Invite(run_id=run.id, token_hash="l" * 64, expires_at=datetime.now() + timedelta(days=1))
+    db.session.add(invite)
+    db.session.commit()
+    tester = app.test_client()
+    with tester.session_transaction() as session:
+        session["invite_id"] = invite.id
+    assert tester.get("/launch").headers["Location"] == "/tester"
+    assert login(staff).get("/launch").headers["Location"] == "/"
 
 
 # --- offline and outbox pages --------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """The installable app: web manifest, service worker at the root, offline page and outbox page."""
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..navigation import current_locale
+from ..permissions import current_invite
 from .security import add_security_headers, init_compression
 from .shell import SHELL_PAGES, render_service_worker, shell_files
 
@@ -41,7 +43,7 @@ def manifest():
         "lang": current_locale(),
         "dir": "ltr",
         "id": "/",
-        "start_url": url_for("main.home"),
+        "start_url": url_for("pwa.launch"),
         "scope": "/",
         "display": "standalone",
         "orientation": "portrait",
@@ -56,6 +58,14 @@ def manifest():
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response
+
+
+@bp.get("/launch")
+def launch():
+    """Where the installed app opens: the tester's run, or the staff member's home."""
+    if not current_user.is_authenticated and current_invite() is not None and "invites.welcome" in current_app.view_functions:
+        return redirect(url_for("invites.welcome"))
+    return redirect(url_for("main.home"))
 
 
 @bp.get("/offline")

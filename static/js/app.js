@@ -54,8 +54,8 @@ async function startWorker() {
     await navigator.serviceWorker.register("/sw.js", { scope: "/" });
     const registration = await navigator.serviceWorker.ready;
     const runId = currentRunId();
-    if (runId && navigator.onLine && registration.active) {
-      await warm(registration.active, await runPages(runId));
+    if (navigator.onLine && registration.active) {
+      await warm(registration.active, runId ? await runPages(runId) : [location.pathname]);
     }
     document.documentElement.dataset.offlineReady = "1";
   } catch {
@@ -63,7 +63,32 @@ async function startWorker() {
   }
 }
 
+// On the offline page: the runs this phone can still show.
+async function listOfflineRuns() {
+  const list = document.querySelector("[data-offline-runs]");
+  if (!list || !("caches" in window)) return;
+  const items = [];
+  for (const name of (await caches.keys()).filter((key) => key.startsWith("checkapp-pages-"))) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const path = new URL(request.url).pathname;
+      if (!/^\/runs\/\d+\/perform$|^\/tester$/.test(path)) continue;
+      const html = await (await cache.match(request)).text();
+      const title = (html.match(/<h1[^>]*>([^<]*)<\/h1>/) || [])[1] || path;
+      const li = document.createElement("li");
+      const link = document.createElement("a");
+      link.className = "button block";
+      link.href = path;
+      link.textContent = new DOMParser().parseFromString(title, "text/html").body.textContent.trim();
+      li.append(link);
+      items.push(li);
+    }
+  }
+  list.replaceChildren(...items);
+}
+
 async function start() {
+  listOfflineRuns();
   if (!(await available())) {
     releasePhotoForms(photoForms); // the plain forms work without the outbox
     return;

@@ -93,6 +93,12 @@ def test_answers_and_photo_taken_offline_survive_a_reload_and_arrive_once(phone,
     expect(page.locator(STATUS)).to_have_text("3 answers and 1 photo waiting — will send when back online")
     assert stored(db) == ([], [])
 
+    page.goto("/")  # not kept offline: the offline page, which lists the runs this phone still has
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    page.get_by_role("link", name=run.title).click()
+    expect(page.get_by_role("heading", name=run.title)).to_be_visible()
+    page.goto(f"/runs/{run.id}/items/{items[2].id}")
+
     page.context.set_offline(False)
     expect(page.locator(STATUS)).to_have_text("All sent", timeout=15_000)
     answers, photos = stored(db)
