@@ -154,7 +154,8 @@ class Answer(db.Model):
 
     __table_args__ = (
         Index("ix_answer_run_item_current", "run_id", "item_id", "is_current"),
-        Index("ix_answer_key_current_outcome", "item_key", "is_current", "outcome"),
+        # Covering for the fix list's GROUP BY item_key over counted answers.
+        Index("ix_answer_key_current_outcome", "item_key", "is_current", "outcome", "run_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,14 +43,13 @@ def known(make_checklist, make_run, make_answer):
 
 def test_pass_rates_by_stage_and_area_are_traced_to_answers(db, known):
     months = dashboard.last_months()
-    by_stage = dashboard.pass_rates("stage", months)
+    by_stage, by_area = dashboard.pass_rates(months)
     now, before = months[-1], months[-2]
     assert (by_stage["delivery"][now].passes, by_stage["delivery"][now].mismatches) == (1, 1)
     assert by_stage["delivery"][now].percent == 50.0
     assert by_stage["delivery"][before].percent == 0.0
     assert by_stage["unboxing"][now].percent == 100.0 and before not in by_stage["unboxing"]
     assert "support" in by_stage and by_stage["support"][now].total == 0
-    by_area = dashboard.pass_rates("area", months)
     assert (by_area["delivery"][now].passes, by_area["delivery"][now].mismatches) == (3, 1)
 
 

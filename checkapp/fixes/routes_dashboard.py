@@ -13,8 +13,7 @@ def register(bp, manager_only) -> None:
     @manager_only
     def dashboard_view():
         months = dashboard.last_months()
-        by_stage = dashboard.pass_rates("stage", months)
-        by_area = dashboard.pass_rates("area", months)
+        by_stage, by_area = dashboard.pass_rates(months)
         nps, nps_months = dashboard.nps_by_month(months)
         open_fixes = dashboard.open_by_department()
         stage_charts = rate_charts(by_stage, glossary.STAGES, months)

@@ -237,7 +237,7 @@ def upgrade():
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_answer_answered_by_id'), ['answered_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answer_item_id'), ['item_id'], unique=False)
-        batch_op.create_index('ix_answer_key_current_outcome', ['item_key', 'is_current', 'outcome'], unique=False)
+        batch_op.create_index('ix_answer_key_current_outcome', ['item_key', 'is_current', 'outcome', 'run_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answer_overridden_by_id'), ['overridden_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answer_run_id'), ['run_id'], unique=False)
         batch_op.create_index('ix_answer_run_item_current', ['run_id', 'item_id', 'is_current'], unique=False)
