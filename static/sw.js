@@ -16,7 +16,9 @@ const OFFLINE_PAGES = /^\/(runs\/\d+\/|tester)/;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      // Without cookies: the shell is the same for everyone, and a response to a request sent with
+      // the cookie of a moment ago could overwrite the session of a login that just happened.
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload", credentials: "omit" }))))
       .then(() => self.skipWaiting()),
   );
 });

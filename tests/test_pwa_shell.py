@@ -114,6 +114,20 @@ def test_manifest_is_in_the_users_language(client):
     assert fr["name"] != en["name"] and fr["description"] != en["description"]
 
 
+def test_manifest_follows_the_language_of_the_page_that_links_it(client):
+    data = json.loads(client.get("/manifest.webmanifest?lang=fr", headers=EN).get_data())
+    assert data["lang"] == "fr" and data["description"].startswith("Vérifier")
+
+
+def test_shell_responses_never_set_the_session_cookie(client):
+    """They are fetched alongside a login: an old session in their response would undo it."""
+    client.get("/login")  # an anonymous session with its CSRF token
+    assert "Set-Cookie" not in client.get("/manifest.webmanifest").headers
+    assert "Set-Cookie" not in client.get("/sw.js").headers
+    assert "Set-Cookie" not in client.get("/static/js/app.js").headers
+    assert 'credentials: "omit"' in (STATIC / "sw.js").read_text()  # precached pages: no cookie at all
+
+
 def test_manifest_icons_are_pngs_of_the_stated_size(client):
     for icon in json.loads(client.get("/manifest.webmanifest").get_data())["icons"]:
         response = client.get(icon["src"])
@@ -127,7 +141,7 @@ def test_manifest_icons_are_pngs_of_the_stated_size(client):
 
 def test_pages_link_the_manifest_theme_colour_and_scripts_as_modules_only(client):
     page = client.get("/login", headers=EN).get_data(as_text=True)
-    assert '<link rel="manifest" href="/manifest.webmanifest"' in page
+    assert '<link rel="manifest" href="/manifest.webmanifest?lang=en">' in page
     assert '<meta name="theme-color"' in page
     assert '<script type="module" src="/static/js/app.js"></script>' in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "inline script found"

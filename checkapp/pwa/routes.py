@@ -1,9 +1,9 @@
 """The installable app: web manifest, service worker at the root, offline page and outbox page."""
-from flask import Blueprint, Response, current_app, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 
-from ..navigation import current_locale
+from ..i18n import LOCALES
 from ..permissions import current_invite
 from .security import add_security_headers, init_compression
 from .shell import SHELL_PAGES, render_service_worker, shell_files
@@ -32,15 +32,28 @@ def service_worker():
 
 @bp.get("/manifest.webmanifest")
 def manifest():
+    """In the language of the page that links it (?lang=); browsers fetch it without cookies."""
+    lang = request.args.get("lang")
+    if lang not in LOCALES:
+        lang = request.accept_languages.best_match(LOCALES) or "fr"
+    with force_locale(lang):
+        response = current_app.json.response(manifest_data(lang))
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Language")
+    return response
+
+
+def manifest_data(lang: str) -> dict:
     def icon(name, size, purpose="any"):
         return {"src": url_for("static", filename=f"icons/{name}"), "sizes": f"{size}x{size}",
                 "type": "image/png", "purpose": purpose}
 
-    data = {
+    return {
         "name": _("CheckApp — promises checked as a customer"),
         "short_name": "CheckApp",
         "description": _("Check, as a customer would, that what the brand promises is what customers get."),
-        "lang": current_locale(),
+        "lang": lang,
         "dir": "ltr",
         "id": "/",
         "start_url": url_for("pwa.launch"),
@@ -52,12 +65,6 @@ def manifest():
         "icons": [icon("icon-192.png", 192), icon("icon-512.png", 512),
                   icon("maskable-192.png", 192, "maskable"), icon("maskable-512.png", 512, "maskable")],
     }
-    response = current_app.json.response(data)
-    response.mimetype = "application/manifest+json"
-    response.headers["Cache-Control"] = "no-cache"
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
-    return response
 
 
 @bp.get("/launch")
