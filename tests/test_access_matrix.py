@@ -101,6 +101,7 @@ MATRIX = {
     "pwa.service_worker": ("GET", "/sw.js", "200 200 200 200 200 200 200"),
     "pwa.offline": ("GET", "/offline", "200 200 200 200 200 200 200"),
     "pwa.outbox": ("GET", "/outbox", "200 200 200 200 200 200 200"),
+    "pwa.launch": ("GET", "/launch", "302 302 302 302 302 302 302"),
 }
 
 ITEMS = (
