@@ -5,13 +5,14 @@ import { claimPhotoForms, enhance, markPage, releasePhotoForms } from "./forms.j
 import { listen, render } from "./indicator.js";
 
 const photoForms = claimPhotoForms(); // synchronously, before any other script sees them
-let retryDelay = 3000;
+let retryDelay = 1000;
 let retryTimer = null;
 
 function scheduleRetry(detail) {
   clearTimeout(retryTimer);
-  if (detail.done) retryDelay = 3000;
-  if (detail.stopped && detail.stopped !== 401 && navigator.onLine) {
+  if (detail.done) retryDelay = 1000;
+  const stopped = detail.stopped ?? null; // 0 = no network: falsy, but a failure all the same
+  if (stopped !== null && stopped !== 401 && navigator.onLine) {
     retryTimer = setTimeout(flush, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 60000);
   }

@@ -197,7 +197,9 @@ export async function markPage() {
     const mine = waiting.filter((e) => e.kind === "answer" && e.runId === Number(form.dataset.runId)
                                        && e.itemId === Number(form.dataset.itemId));
     const box = form.previousElementSibling;
-    if (mine.length) notice(form, "is-waiting", t("waitingMark"));
+    const last = mine[mine.length - 1];
+    if (last && last.status === "waiting") notice(form, "is-waiting", t("waitingMark"));
+    else if (last) notice(form, "is-error", `${t(last.status === "conflict" ? "statusConflict" : "statusFailed")}. ${last.message}`);
     else if (box && box.classList.contains("outbox-mark") && box.classList.contains("is-waiting")) box.remove();
   }
   for (const form of document.querySelectorAll(PHOTO_FORMS)) {

@@ -159,3 +159,32 @@ def test_failed_and_lost_sync_attempts_are_retried_without_duplicates(phone, run
     assert [(a.item_id, a.value) for a in answers] == [(items[0].id, {"value": False})]
     assert len(photos) == 1
     assert max(sizes) < len(original)  # downscaled on the phone before sending
+
+
+def test_an_answer_refused_after_the_fact_stays_in_the_outbox_with_its_reason(phone, make_checklist, make_run,
+                                                                               staff, db):
+    item = dict(question="How many days did delivery take?", promise="Within 3 days", kind="number",
+                expected={"op": "le", "value": 3}, unit="days", severity=4, stage="delivery", department="logistics")
+    run = make_run(performer=staff, checklists=[make_checklist(name="Delivery", items=(item,))])
+    [number] = run.checklists[0].version.items
+    page = phone
+    log_in(page, run, number)
+    page.context.set_offline(True)
+    page.get_by_label("What you observed").fill("three")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".outbox-mark.is-waiting")).to_be_visible()  # the first attempt has failed
+    expect(page.locator(STATUS)).to_have_text("1 answer waiting — will send when back online")
+
+    page.context.set_offline(False)
+    expect(page.locator(STATUS)).to_have_text("1 answer could not be sent: open the outbox to see why",
+                                              timeout=15_000)
+    expect(page.locator(".outbox-mark.is-error")).to_contain_text("Not sent")
+    page.get_by_role("link", name="See waiting items").click()
+    entry = page.locator(".outbox-entry")
+    expect(entry).to_contain_text("How many days did delivery take?")
+    expect(entry.locator(".error")).to_have_text(re.compile(r"number"))
+    expect(entry.get_by_role("button", name="Try again")).to_be_visible()
+    page.on("dialog", lambda dialog: dialog.accept())
+    entry.get_by_role("button", name="Delete").click()
+    expect(page.locator("[data-outbox-list]")).to_have_text("Nothing is waiting: everything you entered has been sent.")
+    assert stored(db) == ([], [])
