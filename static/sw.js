@@ -102,6 +102,9 @@ async function warm(urls) {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
+  if (data.type === "forget") { // logging out: this phone no longer shows that person's runs offline
+    event.waitUntil(caches.delete(PAGES_CACHE));
+  }
   if (data.type === "warm" && Array.isArray(data.urls)) {
     const reply = () => event.ports[0] && event.ports[0].postMessage({ type: "warmed" });
     event.waitUntil(warm(data.urls.slice(0, 200)).then(reply, reply));

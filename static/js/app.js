@@ -104,5 +104,14 @@ async function start() {
   if (navigator.onLine) flush();
 }
 
+// Logging out: the run pages kept for offline use go too (the outbox keeps what is not sent yet).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const controller = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (controller && new URL(form.action, location.href).pathname === "/logout") {
+    controller.postMessage({ type: "forget" });
+  }
+});
+
 start();
 startWorker();

@@ -188,3 +188,25 @@ def test_an_answer_refused_after_the_fact_stays_in_the_outbox_with_its_reason(ph
     entry.get_by_role("button", name="Delete").click()
     expect(page.locator("[data-outbox-list]")).to_have_text("Nothing is waiting: everything you entered has been sent.")
     assert stored(db) == ([], [])
+
+
+def test_logging_out_forgets_the_run_pages_kept_for_offline_use(phone, run):
+    page = phone
+    log_in(page, run, run.checklists[0].version.items[0])
+    assert page.evaluate(f"{KEPT_PAGES}()") >= 3
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    for _poll in range(50):  # the worker deletes them in the background
+        if page.evaluate(f"{KEPT_PAGES}()") == 0:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(f"{KEPT_PAGES}()") == 0
+
+
+KEPT_PAGES = """(async () => {
+  let count = 0;
+  for (const name of (await caches.keys()).filter((key) => key.startsWith("checkapp-pages-"))) {
+    count += (await (await caches.open(name)).keys()).length;
+  }
+  return count;
+})"""
