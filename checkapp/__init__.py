@@ -55,26 +55,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .auth.routes import bp as auth_bp
-    from .main.routes import bp as main_bp
+    from .api.routes import bp as api
+    from .auth.routes import bp as auth
+    from .checklists.routes import bp as checklists
+    from .evidence.routes import bp as evidence
+    from .fixes.routes import bp as fixes
+    from .invites.routes import bp as invites
+    from .main.routes import bp as main
+    from .pwa.routes import bp as pwa
+    from .review.routes import bp as review
+    from .runs.routes import bp as runs
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    for name in ("checklists", "runs", "evidence", "invites", "review", "fixes", "api", "pwa"):
-        register_optional_blueprint(app, name)
-
-
-def register_optional_blueprint(app: Flask, name: str) -> None:
-    """Feature areas register themselves through `<area>/routes.py: bp` once they exist."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"checkapp.{name}.routes")
-    except ModuleNotFoundError as error:
-        if error.name in (f"checkapp.{name}", f"checkapp.{name}.routes"):
-            return
-        raise
-    app.register_blueprint(module.bp)
+    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, api, pwa):
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,18 +1,22 @@
-"""Demo data for `make run`: accounts, then each area's own demo content."""
-import importlib
-
+"""Demo data for `make run`: accounts, then each area's own demo content, in dependency order."""
 from sqlalchemy import func, select
 
 from .auth.services import create_user
+from .checklists import demo as checklists_demo
 from .extensions import db
+from .fixes import demo as fixes_demo
+from .invites import demo as invites_demo
 from .models import User
+from .review import demo as review_demo
+from .runs import demo as runs_demo
 
 DEMO_LOGINS = (
     ("manager", "manager@demo.checkapp", "demo-manager-2026"),
     ("staff", "staff@demo.checkapp", "demo-staff-2026"),
 )
-# Each area may ship `checkapp/<area>/demo.py` with `load(users: dict[str, User])`, run in this order.
-AREAS = ("checklists", "runs", "invites", "review", "fixes")
+# Library checklists, then runs on them, an invite, the review of submitted runs (which
+# opens fixes), then the manager's work on those fixes.
+AREAS = (checklists_demo, runs_demo, invites_demo, review_demo, fixes_demo)
 
 
 def database_is_empty() -> bool:
@@ -25,12 +29,6 @@ def load_demo() -> dict[str, User]:
         "staff": create_user(DEMO_LOGINS[1][1], DEMO_LOGINS[1][2], "staff", "Lucas Bernard"),
     }
     for area in AREAS:
-        try:
-            module = importlib.import_module(f"checkapp.{area}.demo")
-        except ModuleNotFoundError as error:
-            if error.name in (f"checkapp.{area}", f"checkapp.{area}.demo"):
-                continue
-            raise
-        module.load(users)
+        area.load(users)
         db.session.flush()
     return users
