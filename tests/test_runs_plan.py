@@ -37,8 +37,12 @@ def test_manager_plans_a_run_on_current_checklist_versions(client, login, manage
 def test_a_run_can_wait_for_an_outside_tester(client, login, manager, make_checklist, db):
     checklist = make_checklist()
     login(manager)
-    client.post("/runs/new", data={"title": "Panel", "checklists": [str(checklist.id)], "performer": "0"})
-    assert db.session.scalar(select(Run)).performer_id is None
+    response = client.post("/runs/new", data={"title": "Panel", "checklists": [str(checklist.id)], "performer": "0"})
+    run = db.session.scalar(select(Run))
+    assert run.performer_id is None
+    assert response.headers["Location"] == f"/runs/{run.id}/invites"
+    listing = client.get("/runs", headers=EN).get_data(as_text=True)
+    assert f'href="/runs/{run.id}/invites">Invite</a>' in listing and 'href="/invites/panel"' in listing
 
 
 def test_planning_needs_a_title_and_a_checklist(client, login, manager, make_checklist, db):

@@ -77,9 +77,9 @@ def new():
         db.session.commit()
         if performer:
             flash(_("Run planned. %(name)s will find it in their runs.", name=performer.name), "success")
-        else:
-            flash(_("Run planned. Invite an outside tester to perform it."), "success")
-        return redirect(url_for("runs.report", run_id=run.id))
+            return redirect(url_for("runs.report", run_id=run.id))
+        flash(_("Run planned. Invite an outside tester to perform it."), "success")
+        return redirect(url_for("invites.create", run_id=run.id))
     return render_template("runs/new.html", form=form)
 
 
