@@ -50,7 +50,7 @@ def test_the_library_holds_the_scenario_promises():
 def test_library_page_lists_checklists_in_the_users_language(as_manager):
     french = as_manager.get("/checklists/library", headers=FR).get_data(as_text=True)
     english = as_manager.get("/checklists/library", headers=EN).get_data(as_text=True)
-    assert "Livraison à domicile : créneau et imprévus" in french and "entre 07:00 et 14:00" in french
+    assert "Livraison à domicile\u00a0: créneau et imprévus" in french and "entre 07:00 et 14:00" in french
     assert "Home delivery: slot and changes" in english and "between 07:00 and 14:00" in english
     assert english.count("Use this checklist") == len(glossary.AREAS)
 
@@ -77,7 +77,7 @@ def test_demo_loads_the_five_french_checklists_by_the_manager(db, manager):
     checklists = db.session.scalars(select(Checklist)).all()
     assert sorted(c.area for c in checklists) == sorted(glossary.AREAS)
     assert {c.created_by_id for c in checklists} == {manager.id}
-    assert "Livraison à domicile : créneau et imprévus" in {c.current_version.name for c in checklists}
+    assert "Livraison à domicile\u00a0: créneau et imprévus" in {c.current_version.name for c in checklists}
 
 
 def test_library_files_are_shipped_with_the_package():
