@@ -180,11 +180,14 @@ export function enhance(photoForms) {
   for (const form of photoForms) {
     form.querySelectorAll("[data-photo-submit]").forEach((b) => { b.hidden = true; });
     for (const input of form.querySelectorAll('input[type="file"]')) {
-      input.addEventListener("change", () => {
+      const takeFiles = () => {
         const files = [...input.files];
         input.value = "";
-        sendPhotos(form, files);
-      });
+        if (files.length) sendPhotos(form, files);
+      };
+      input.addEventListener("change", takeFiles);
+      // A photo taken while this page was still starting up: its change event came too early.
+      if (input.files.length) takeFiles();
     }
   }
 }

@@ -225,3 +225,29 @@ KEPT_PAGES = """(async () => {
   }
   return count;
 })"""
+
+
+def test_a_photo_taken_while_the_page_is_still_starting_is_sent(browser, playwright, live_server, run, db):
+    """The camera can return before the page's script is wired: that photo must not be dropped."""
+    device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"}
+    # No service worker, so that the app's script comes from the network and can be held back.
+    context = browser.new_context(**device, base_url=live_server, service_workers="block", locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.get_by_label("Email").fill("staff@example.org")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+        held = []
+        page.route("**/static/js/app.js", lambda route: held.append(route))
+        item = run.checklists[0].version.items[0]
+        page.goto(f"/runs/{run.id}/items/{item.id}", wait_until="commit")
+        page.locator('input[type="file"][capture]').wait_for(state="attached")
+        page.locator('input[type="file"][capture]').set_input_files(
+            files=[{"name": "label.jpg", "mimeType": "image/jpeg", "buffer": photo_jpeg((800, 600))}])
+        assert stored(db)[1] == []
+        held[0].continue_()
+        expect(page.locator(".photo-grid img")).to_have_count(1)
+        assert len(stored(db)[1]) == 1
+    finally:
+        context.close()
