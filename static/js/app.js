@@ -49,11 +49,15 @@ function warm(worker, urls) {
   });
 }
 
+// The active worker, also before it controls this page: `ready` resolves before clients.claim().
+let activeWorker = null;
+
 async function startWorker() {
   if (!("serviceWorker" in navigator)) return;
   try {
     await navigator.serviceWorker.register("/sw.js", { scope: "/" });
     const registration = await navigator.serviceWorker.ready;
+    activeWorker = registration.active;
     const runId = currentRunId();
     if (navigator.onLine && registration.active) {
       await warm(registration.active, runId ? await runPages(runId) : [location.pathname]);
@@ -107,9 +111,9 @@ async function start() {
 // Logging out: the run pages kept for offline use go too (the outbox keeps what is not sent yet).
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const controller = navigator.serviceWorker && navigator.serviceWorker.controller;
-  if (controller && new URL(form.action, location.href).pathname === "/logout") {
-    controller.postMessage({ type: "forget" });
+  const worker = (navigator.serviceWorker && navigator.serviceWorker.controller) || activeWorker;
+  if (worker && new URL(form.action, location.href).pathname === "/logout") {
+    worker.postMessage({ type: "forget" });
   }
 });
 
