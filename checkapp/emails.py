@@ -14,10 +14,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-
-
-def N_(s: str) -> str:
-    return s
+from .messages import N_
 
 
 MSG_EMPTY = N_("The email is empty. Upload the .eml file or paste the full source of the message.")

@@ -20,6 +20,7 @@ from typing import NoReturn
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageOps
+from .messages import N_
 
 pillow_heif.register_heif_opener()
 
@@ -37,10 +38,6 @@ _OTHER_IMAGES = {
     b"GIF87a": "GIF", b"GIF89a": "GIF", b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
     b"%PDF": "PDF", b"\x00\x00\x01\x00": "ICO", b"8BPS": "PSD",
 }
-
-
-def N_(s: str) -> str:
-    return s
 
 
 class PhotoRejected(Exception):

@@ -19,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from .messages import N_
 
 PASS, MISMATCH, NA, NOTED = "pass", "mismatch", "na", "noted"
 KINDS = ("yes_no", "number", "duration", "time_window", "choice", "rating", "text", "photo", "email")
@@ -33,11 +34,6 @@ _UNIT_KEYS = {
     "hour": "hour", "hours": "hour", "heure": "hour", "heures": "hour",
     "minute": "minute", "minutes": "minute",
 }
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,12 @@
 """Photos as evidence while performing a run: upload, refusals, privacy, serving, deletion."""
 import io
 import random
-import struct
 import uuid
-import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from images import png_header_bomb
 from PIL import ExifTags, Image
 from sqlalchemy import func, select
 
@@ -35,16 +34,6 @@ def noisy_jpeg(size=(640, 480), seed=1) -> bytes:
     Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3)).save(buf, "JPEG", quality=90)
     return buf.getvalue()
 
-
-def png_header_bomb(width=20_000, height=20_000) -> bytes:
-    """A small valid PNG whose header claims width x height pixels."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    z = zlib.compressobj(9)
-    row = bytes(1 + (width + 7) // 8)
-    idat = b"".join(z.compress(row) for _ in range(height)) + z.flush()
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def stored_files(root: Path) -> list[Path]:

@@ -2,12 +2,11 @@ import hashlib
 import io
 import os
 import random
-import struct
-import zlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from images import png_header_bomb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import ExifTags, Image
@@ -36,16 +35,6 @@ def noisy_jpeg(size=(640, 480)) -> bytes:
 def stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
-
-def png_header_bomb(width: int, height: int) -> bytes:
-    """A small, valid 1-bit PNG whose header claims width x height pixels."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    z = zlib.compressobj(9)
-    row = bytes(1 + (width + 7) // 8)
-    idat = b"".join(z.compress(row) for _ in range(height)) + z.flush()
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def assert_rejected(data: bytes, root: Path, code: str, status: int = 400, **kw) -> PhotoRejected:

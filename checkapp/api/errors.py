@@ -3,10 +3,6 @@ from flask import jsonify
 from flask_babel import gettext as _
 
 
-def N_(message: str) -> str:
-    return message
-
-
 def titles() -> dict[int, str]:
     return {
         400: _("Something in the request was not right"),

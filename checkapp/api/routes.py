@@ -20,7 +20,8 @@ from ..models import Answer, utcnow
 from ..navigation import current_locale
 from ..permissions import current_invite, get_run_or_404
 from ..runs import services as runs
-from .errors import N_, api_error
+from ..messages import N_
+from .errors import api_error
 from .openapi import document
 from .serializers import answer_json, photo_json, run_json
 

@@ -14,6 +14,7 @@ import json
 from .. import glossary, verdict
 from ..models import Checklist, ChecklistVersion, User
 from . import services
+from ..messages import N_
 
 FORMAT = "checkapp.checklist"
 FORMAT_VERSION = 1
@@ -21,10 +22,6 @@ MAX_BYTES = 1_000_000
 MAX_ITEMS = 200
 TOP_KEYS = ("format", "version", "name", "area", "description", "items")
 LIMITS = {"name": 200, "question": 500, "promise": 500, "unit": 30, "description": 20_000, "help_text": 5_000}
-
-
-def N_(message: str) -> str:
-    return message
 
 
 class ImportRefused(ValueError):

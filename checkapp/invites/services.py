@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import ChecklistVersion, Invite, ReviewAction, Run, User, utcnow
+from ..messages import N_, UserError
 
 TOKEN_BYTES = 32
 DEFAULT_DAYS = 14
@@ -34,17 +35,8 @@ STATE_LABELS = {
 }
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for extraction; the view translates it."""
-    return message
-
-
-class InviteNotAllowed(Exception):
+class InviteNotAllowed(UserError):
     """This run cannot get an invite; `message` is a msgid saying why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class InviteRefused(Exception):

@@ -12,21 +12,13 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Answer, CheckItem, ReviewAction, Run, User, utcnow
+from ..messages import N_, UserError
 
 REVIEWABLE_STATUSES = ("submitted",)
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for extraction; the view translates it."""
-    return message
-
-
-class ReviewError(Exception):
+class ReviewError(UserError):
     """The review step is not possible; `message` is a msgid saying why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _require_reviewable(run: Run) -> None:

@@ -13,10 +13,7 @@ from typing import Mapping
 
 from ..models import CheckItem
 from .services import AnswerRejected
-
-
-def N_(message: str) -> str:
-    return message
+from ..messages import N_
 
 
 _TIME = re.compile(r"([0-9]{1,2})[:hH.]([0-9]{2})")

@@ -15,11 +15,8 @@ from . import display, services
 from .answers import observed_from_form
 from .forms import SubmitForm
 from .routes import bp
+from ..messages import N_
 
-
-
-def N_(message: str) -> str:
-    return message
 
 
 LOCKED_MESSAGE = N_("This run has been sent: its answers can no longer be changed. Nothing was saved.")
