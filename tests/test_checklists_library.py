@@ -1,5 +1,4 @@
 """Ready-made checklists (FR and EN), the demo data, and each kind's expected value through the form."""
-import json
 
 import pytest
 from sqlalchemy import select

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from checkapp.fixes import queries, scoring, services
-from checkapp.models import ChecklistVersion, CheckItem, Fix, RunChecklist, utcnow
+from checkapp.models import ChecklistVersion, CheckItem, Fix, utcnow
 
 EN = {"Accept-Language": "en"}
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from checkapp.fixes import services
-from checkapp.models import Fix, Photo, ShareLink, utcnow
+from checkapp.models import Photo, ShareLink, utcnow
 
 TRICKY = 'Label "printed"; or not,\nreally'
 
