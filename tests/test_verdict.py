@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checkapp import verdict as v
+from checkapp.verdict import wording
 from checkapp.verdict import (
     KINDS, MISMATCH, NA, NOTED, PASS, ObservationError, PromiseError, Verdict,
     describe, describe_promise, evaluate, validate_expected,
@@ -393,7 +394,7 @@ def test_numbers_follow_the_locale():
     assert said("number", {"op": "le", "value": 10}, {"value": 12.5}, "€", "xx-nonsense") == "+2.5 €"
 
 
-FRENCH = Path(v.TRANSLATIONS_DIR, "fr", "LC_MESSAGES", "messages.mo")
+FRENCH = Path(wording.TRANSLATIONS_DIR, "fr", "LC_MESSAGES", "messages.mo")
 
 
 @pytest.mark.skipif(not FRENCH.exists(), reason="French catalog not compiled")
@@ -422,9 +423,16 @@ def test_describe_promise_in_french():
 
 
 def test_module_stays_free_of_flask_and_database():
-    tree = ast.parse(Path(v.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
-    assert not imported & {"flask", "flask_babel", "sqlalchemy", "flask_sqlalchemy", "checkapp"}
+    sources = sorted(Path(v.__file__).parent.glob("*.py"))
+    assert len(sources) >= 3  # the package: __init__, rules, wording
+    for source in sources:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        absolute = {node.module.split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+        # Outside the package, only checkapp.messages (itself pure) may be imported.
+        outside = {node.module for node in ast.walk(tree)
+                   if isinstance(node, ast.ImportFrom) and node.level > 1}
+        assert not (imported | absolute) & {"flask", "flask_babel", "sqlalchemy", "flask_sqlalchemy", "checkapp"}
+        assert outside <= {"messages"}, source.name

@@ -1,0 +1,17 @@
+"""Hold an observed answer against a check item's promise.
+
+Pure rules, no Flask and no database: ``evaluate`` turns a promise (the item's kind and its
+expected value) and an observed answer into a ``Verdict``; ``describe`` and ``describe_promise``
+put verdicts and promises into words for one locale. Expected and observed values are the JSON
+dicts stored as-is with items and answers.
+"""
+from .rules import (
+    KINDS, MISMATCH, NA, NOTED, OPS, PASS, ObservationError, PromiseError, Verdict, VerdictError,
+    evaluate, validate_expected,
+)
+from .wording import describe, describe_promise
+
+__all__ = [
+    "KINDS", "MISMATCH", "NA", "NOTED", "OPS", "PASS", "ObservationError", "PromiseError", "Verdict",
+    "VerdictError", "describe", "describe_promise", "evaluate", "validate_expected",
+]
