@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -154,6 +154,9 @@ class Answer(db.Model):
 
     __table_args__ = (
         Index("ix_answer_run_item_current", "run_id", "item_id", "is_current"),
+        # At most one current answer per item of a run, whatever the concurrency.
+        Index("uq_answer_current_item", "run_id", "item_id", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
         # Covering for the fix list's GROUP BY item_key over counted answers.
         Index("ix_answer_key_current_outcome", "item_key", "is_current", "outcome", "run_id"),
     )

@@ -17,7 +17,7 @@ from .. import emails, photos
 from ..extensions import db
 from ..i18n import select_timezone
 from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key
-from ..runs.services import RunLocked, is_editable, item_belongs, save_answer
+from ..runs.services import RunLocked, is_editable, item_belongs, lock_run, save_answer
 
 __all__ = [
     "RunLocked", "EmailSummary", "add_photo", "duplicate_of", "delete_photo", "add_email",
@@ -88,6 +88,7 @@ def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_byt
     Raises RunLocked, ValueError (item not in the run, or client_uuid used for another
     item), photos.PhotoRejected (nothing stored).
     """
+    lock_run(run)
     if client_uuid and (existing := _photo_by_uuid(client_uuid)) is not None:
         if (existing.run_id, existing.item_id) != (run.id, item.id):
             raise ValueError(f"client_uuid {client_uuid} already used for another item")
@@ -135,6 +136,7 @@ def duplicate_of(photo: Photo) -> Photo | None:
 def delete_photo(photo: Photo, photo_dir: str) -> None:
     """Remove a photo before the run is sent; its files go once the deletion is committed."""
     run = photo.run or db.session.get(Run, photo.run_id)
+    lock_run(run)
     if not is_editable(run):
         raise RunLocked()
     db.session.delete(photo)
@@ -161,6 +163,7 @@ def add_email(run: Run, item: CheckItem, raw: bytes | str, *, client_uuid: str,
     ValueError (item not in the run), emails.EmailRejected (nothing stored), and
     runs.services.AnswerRejected / AnswerConflict from save_answer (nothing stored).
     """
+    lock_run(run)
     existing = db.session.scalar(select(Answer).where(Answer.client_uuid == client_uuid))
     if existing is not None:
         evidence_id = (existing.value or {}).get("email_id")

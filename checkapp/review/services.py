@@ -22,6 +22,9 @@ class ReviewError(UserError):
 
 
 def _require_reviewable(run: Run) -> None:
+    from ..runs.services import lock_run
+
+    lock_run(run)
     if run.status not in REVIEWABLE_STATUSES:
         raise ReviewError(N_("This run is not waiting for review (it is not submitted): nothing was changed."))
 

@@ -93,9 +93,20 @@ def item_belongs(run: Run, item: CheckItem) -> bool:
     return any(link.version_id == item.version_id for link in run.checklists)
 
 
+def lock_run(run: Run) -> None:
+    """Take the run's row lock before checking its state and changing it.
+
+    Two workers saving into one run (or saving while it is submitted) must not interleave:
+    on PostgreSQL the row lock makes them take turns and re-read the run; SQLite needs none,
+    its writing requests already take the database lock up front (BEGIN IMMEDIATE).
+    """
+    db.session.refresh(run, with_for_update=True)
+
+
 def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, note: str = "",
                 answered_by: User | None = None) -> tuple[Answer, bool]:
     """Store one observation; returns (answer, created). Retrying the same client_uuid is harmless."""
+    lock_run(run)
     if not item_belongs(run, item):
         raise ValueError(f"item {item.id} is not part of run {run.id}")
     note = (note or "").strip()
@@ -146,6 +157,7 @@ def submission_problems(run: Run) -> list[Problem]:
 
 def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: User | None,
                actor_label: str = "") -> None:
+    lock_run(run)
     if not is_editable(run):
         raise RunLocked()
     if recommend_score is not None and not (0 <= recommend_score <= 10):

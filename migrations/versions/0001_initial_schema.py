@@ -241,6 +241,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_answer_overridden_by_id'), ['overridden_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answer_run_id'), ['run_id'], unique=False)
         batch_op.create_index('ix_answer_run_item_current', ['run_id', 'item_id', 'is_current'], unique=False)
+        batch_op.create_index('uq_answer_current_item', ['run_id', 'item_id'], unique=True, sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
 
     op.create_table('email_evidence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -329,6 +330,7 @@ def downgrade():
 
     op.drop_table('email_evidence')
     with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.drop_index('uq_answer_current_item', sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
         batch_op.drop_index('ix_answer_run_item_current')
         batch_op.drop_index(batch_op.f('ix_answer_run_id'))
         batch_op.drop_index(batch_op.f('ix_answer_overridden_by_id'))
