@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from checkapp.fixes import services
@@ -129,3 +131,22 @@ def test_open_a_fix_for_a_key_without_one_is_idempotent(client, manager, login, 
     second = client.post(f"/fixes/open/{item.item_key}")
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.query(Fix).count() == 1
+
+
+@pytest.mark.parametrize("outcome", ["pass", "mismatch"])
+def test_a_run_observed_before_the_fix_was_done_neither_verifies_nor_reopens_it(db, setup, make_run,
+                                                                                 make_answer, outcome):
+    item, run_with = setup
+    services.apply_accepted_run(run_with("mismatch"))
+    fix = db.session.query(Fix).one()
+    # Performed yesterday, still in the review queue when the department marks the fix done today.
+    waiting = make_run(checklists=[item.version.checklist], status="accepted", submitted_at=utcnow())
+    answer = make_answer(waiting, item, outcome)
+    answer.answered_at = utcnow() - timedelta(days=1)
+    services.update_fix(fix, status="done", owner="Léa", department="logistics", due_date=None, effort="small")
+    db.session.commit()
+    services.apply_accepted_run(waiting)
+    assert (fix.status, fix.verified_by_run_id, fix.reopened_by_run_id, fix.regression) == ("done", None, None, False)
+    later = run_with(outcome)  # the next run that checks the promise does judge it
+    services.apply_accepted_run(later)
+    assert fix.status == ("verified" if outcome == "pass" else "open")

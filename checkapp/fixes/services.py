@@ -25,7 +25,7 @@ def apply_accepted_run(run: Run) -> None:
     Flushes, never commits.
     """
     answers = db.session.execute(
-        select(Answer.item_key, Answer.outcome).where(
+        select(Answer.item_key, Answer.outcome, Answer.answered_at).where(
             Answer.run_id == run.id,
             Answer.is_current.is_(True),
             Answer.override_reason.is_(None),
@@ -36,9 +36,11 @@ def apply_accepted_run(run: Run) -> None:
         return
     # One outcome per key: a mismatch anywhere in the run wins over a pass of the same key.
     outcome_by_key: dict[str, str] = {}
-    for key, outcome in answers:
+    observed_at: dict[str, datetime] = {}
+    for key, outcome, answered_at in answers:
         if outcome_by_key.get(key) != "mismatch":
             outcome_by_key[key] = outcome
+        observed_at[key] = max(answered_at, observed_at.get(key, answered_at))
     fixes = {
         fix.item_key: fix
         for fix in db.session.scalars(select(Fix).where(Fix.item_key.in_(list(outcome_by_key))))
@@ -46,14 +48,18 @@ def apply_accepted_run(run: Run) -> None:
     now = utcnow()
     for key, outcome in outcome_by_key.items():
         fix = fixes.get(key)
-        if outcome == "pass":
-            if fix is not None and fix.status == "done":
-                fix.status = "verified"
-                fix.verified_at = now
-                fix.verified_by_run_id = run.id
-        elif fix is None:
-            db.session.add(new_fix(key))
-        elif fix.status in ("done", "verified"):
+        if fix is None:
+            if outcome == "mismatch":
+                db.session.add(new_fix(key))
+            continue
+        # Only an observation made after the fix was marked done can judge it (a run that
+        # waited in the review queue may have been performed before).
+        judged = fix.done_at is None or observed_at[key] >= fix.done_at
+        if outcome == "pass" and fix.status == "done" and judged:
+            fix.status = "verified"
+            fix.verified_at = now
+            fix.verified_by_run_id = run.id
+        elif outcome == "mismatch" and fix.status in ("done", "verified") and judged:
             fix.status = "open"
             fix.regression = True
             fix.reopened_at = now
