@@ -109,6 +109,21 @@ def test_same_uuid_with_other_content_is_a_409_showing_the_stored_answer(staff_c
     assert count(db, Answer) == 1
 
 
+def test_a_uuid_already_used_in_another_run_is_a_409_showing_nothing_of_it(staff_client, run, items, db,
+                                                                           make_run, make_user, login, client):
+    other = make_user("staff", email="alice@example.org")
+    alices_run = make_run(performer=other)
+    alices_item = alices_run.checklists[0].version.items[0]
+    key = str(uuid.uuid4())
+    login(other)
+    post_answer(client, alices_run, alices_item, {"value": 2}, client_uuid=key, note="private note of alice")
+    login(run.performer)
+    response = post_answer(client, run, items["number"], {"value": 9}, client_uuid=key)
+    assert response.status_code == 409
+    body = response.get_json()
+    assert "answer" not in body and "private note" not in response.get_data(as_text=True)
+
+
 def test_invalid_value_is_a_422_with_a_translated_message(staff_client, run, items, db):
     response = post_answer(staff_client, run, items["yes_no"], {"value": "maybe"}, headers=FR)
     assert response.status_code == 422

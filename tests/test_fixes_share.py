@@ -97,7 +97,10 @@ def test_share_photo_route_serves_only_that_department_photos(client, app, db, m
         with open(os.path.join(app.config["PHOTO_DIR"], name), "wb") as f:
             f.write(b"jpg")
     _, token = share(db, manager)
-    assert client.get(f"/share/{token}/photos/{data['log'].id}/thumb").status_code == 200
+    data["log"].content_type = "image/heic"  # what was uploaded; the stored copies are JPEG
+    db.session.commit()
+    served = client.get(f"/share/{token}/photos/{data['log'].id}/thumb")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
     assert client.get(f"/share/{token}/photos/{data['web'].id}/thumb").status_code == 404
     assert client.get(f"/share/{token}/photos/{data['log'].id}/original").status_code == 404
     assert client.get(f"/share/nope/photos/{data['log'].id}/thumb").status_code == 404
@@ -126,6 +129,13 @@ def test_manager_creates_a_share_link_and_sees_it_once(client, db, manager, logi
     token = page.split("/share/")[1].split('"')[0]
     assert services.hash_token(token) == link.token_hash
     assert token not in client.get("/fixes/shares", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_a_new_share_link_uses_the_public_address_not_the_request(client, app, db, manager, login, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "https://check.example.org")
+    login(manager)
+    page = client.post("/fixes/shares", data={"department": "web"}).get_data(as_text=True)
+    assert "https://check.example.org/share/" in page and "http://localhost/share/" not in page
 
 
 def test_print_view_lists_the_filtered_fixes(client, manager, login, data):

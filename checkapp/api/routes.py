@@ -110,7 +110,7 @@ def post_answer(run_id: int):
         db.session.commit()
     except runs.AnswerConflict as conflict:
         db.session.rollback()
-        return conflict_response(conflict.existing)
+        return conflict_response(conflict.existing, run)
     except runs.AnswerRejected as rejected:
         db.session.rollback()
         return api_error(422, _(rejected.message, **rejected.params))
@@ -124,7 +124,10 @@ def post_answer(run_id: int):
     return jsonify(answer_json(answer, current_locale())), 201 if created else 200
 
 
-def conflict_response(existing):
+def conflict_response(existing, run):
+    if existing.run_id != run.id:  # the UUID belongs to someone else's run: show nothing of it
+        return api_error(409, _("This answer's identifier is already used, so nothing was changed. "
+                                "Answer the item again."))
     return api_error(409, _("This answer was already stored with different content, so nothing was "
                             "changed. The stored answer is shown; answer again if it is wrong."),
                      answer=answer_json(existing, current_locale()))
@@ -137,7 +140,7 @@ def replay_answer(run, item, value, note, client_uuid):
     try:
         answer, _created = runs.save_answer(run, item, value, client_uuid=client_uuid, note=note)
     except runs.AnswerConflict as conflict:
-        return conflict_response(conflict.existing)
+        return conflict_response(conflict.existing, run)
     return jsonify(answer_json(answer, current_locale())), 200
 
 

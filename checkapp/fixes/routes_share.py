@@ -27,7 +27,7 @@ def register(bp, manager_only) -> None:
             expires = datetime.combine(form.expires_on.data, time.max) if form.expires_on.data else None
             link, token = services.create_share(form.department.data, current_user, expires)
             db.session.commit()
-            new_url = url_for("fixes.share_view", token=token, _external=True)
+            new_url = current_app.config["BASE_URL"] + url_for("fixes.share_view", token=token)
             flash(_("Link created. Copy it now: for safety it is shown only once."), "success")
         links = db.session.scalars(select(ShareLink).order_by(ShareLink.created_at.desc())).all()
         return render_template("fixes/shares.html", form=form, links=links, new_url=new_url,
@@ -75,6 +75,6 @@ def register(bp, manager_only) -> None:
         if variant not in VARIANTS or photo is None or not queries.photo_in_department(photo, link.department):
             abort(404)
         name = photo.thumb_name if variant == "thumb" else photo.display_name
-        response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype=photo.content_type)
+        response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg")
         response.headers["Cache-Control"] = "private, no-store"
         return response
