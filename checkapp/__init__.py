@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(test_config or config.from_environment(app.instance_path))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -32,6 +33,16 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.context_processor(template_helpers)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy, take the client's address and scheme from its headers, so that
+    rate limits count per client (not per proxy) and generated URLs keep https."""
+    count = app.config.get("PROXIES", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:

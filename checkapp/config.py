@@ -34,6 +34,8 @@ def from_environment(instance_path: str) -> dict:
         # Flask refuses larger bodies with 413 before a view reads them; leave room for form fields.
         "MAX_CONTENT_LENGTH": int(os.environ.get("CHECKAPP_MAX_PHOTO_BYTES", 15 * 1024 * 1024)) + 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted.
+        "PROXIES": int(os.environ.get("CHECKAPP_PROXIES", "0")),
         "PREFERRED_URL_SCHEME": "https" if over_https else "http",
         **cookie_settings(over_https),
     }

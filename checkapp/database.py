@@ -4,6 +4,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+# GET views that write: opening an invite link records when it was first opened.
+WRITING_GET_ENDPOINTS = {"invites.open"}
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -26,5 +28,6 @@ def configure_sqlite(engine: Engine) -> None:
         # A deferred transaction that later writes fails at once with SQLITE_BUSY under
         # contention between workers; requests that write take the lock up front and wait
         # for it instead. Outside requests (CLI, scripts) one process works alone.
-        writing = has_request_context() and request.method not in READ_ONLY_METHODS
+        writing = has_request_context() and (request.method not in READ_ONLY_METHODS
+                                             or request.endpoint in WRITING_GET_ENDPOINTS)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

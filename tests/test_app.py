@@ -83,3 +83,27 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("CHECKAPP_ENV", "development")
     assert config.from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/checkapp.db"
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(monkeypatch, tmp_path):
+    from checkapp import create_app
+    from flask import request
+
+    def client_address(settings):
+        app = create_app(settings)
+        app.add_url_rule("/whoami", "whoami", lambda: f"{request.remote_addr} {request.scheme}")
+        headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        return app.test_client().get("/whoami", headers=headers).get_data(as_text=True)
+
+    settings = config.for_tests(str(tmp_path))
+    assert client_address(settings) == "127.0.0.1 http"  # headers anyone can send are not trusted
+    assert client_address({**settings, "PROXIES": 1}) == "203.0.113.9 https"
+
+
+def test_opening_an_invite_link_takes_the_write_lock_although_it_is_a_get(app):
+    from checkapp.database import WRITING_GET_ENDPOINTS
+
+    assert "invites.open" in WRITING_GET_ENDPOINTS
+    with app.test_request_context("/i/some-token"):
+        from flask import request
+        assert request.endpoint in WRITING_GET_ENDPOINTS
