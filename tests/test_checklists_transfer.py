@@ -119,9 +119,9 @@ def test_empty_import_form_asks_for_a_file(as_manager, db):
 
 def test_refusals_are_in_french_for_french_users(as_manager, db):
     page = post_import(as_manager, with_item(3, stage="lunch"), headers=FR).get_data(as_text=True)
-    assert "Point 3 : l’étape « lunch » est inconnue" in page and "Le fichier a été refusé." in page
+    assert "Point 3\u00a0: l’étape «\u00a0lunch\u00a0» est inconnue" in page and "Le fichier a été refusé." in page
     page = post_import(as_manager, with_item(1, expected={"op": "le"}), headers=FR).get_data(as_text=True)
-    assert "Point 1 : Saisissez la durée promise en secondes." in page
+    assert "Point 1\u00a0: Saisissez la durée promise en secondes." in page
     assert nothing_created(db)
 
 

@@ -351,7 +351,7 @@ def test_oversized_body_gets_the_photo_message_even_before_the_csrf_check(perfor
     blob = b"\xff\xd8\xff" + bytes(app.config["MAX_CONTENT_LENGTH"])
     response = upload(performer, run, item, blob, headers=FR)
     assert response.status_code == 413
-    assert "Cette photo est trop volumineuse : la limite est de 2 Mo" in response.get_data(as_text=True)
+    assert "Cette photo est trop volumineuse\u00a0: la limite est de 2 Mo" in response.get_data(as_text=True)
     assert photo_count(db) == 0 and stored_files(photo_dir) == []
 
 

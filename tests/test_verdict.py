@@ -406,7 +406,7 @@ FRENCH = Path(wording.TRANSLATIONS_DIR, "fr", "LC_MESSAGES", "messages.mo")
     ("choice", CHOICE, {"value": "handwritten"}, None, "handwritten, promis\u00a0: printed"),
     ("rating", {"min": 4}, {"value": 3}, None, "note 3/5, 1 point sous la promesse"),
     ("email", EMAIL, FAILING["email"], None,
-     "+36 min de retard\u00a0; manque\u00a0: «\u00a012 March\u00a0»"),
+     "+36 min de retard\u202f; manque\u00a0: «\u00a012 March\u00a0»"),
     ("number", {"op": "le", "value": 3}, {"na": True}, "days", "non applicable"),
 ])
 def test_describe_in_french(kind, expected, observed, unit, text):
