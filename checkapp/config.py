@@ -22,7 +22,7 @@ def from_environment(instance_path: str) -> dict:
             "(python -c 'import secrets; print(secrets.token_hex(32))'), "
             "or set CHECKAPP_ENV=development on your own machine."
         )
-    base_url = os.environ.get("CHECKAPP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = os.environ.get("CHECKAPP_BASE_URL", "").strip().rstrip("/")
     over_https = base_url.startswith("https://")
     return {
         "ENV_NAME": env,

@@ -213,3 +213,13 @@ def test_panel_plans_n_runs_each_with_its_own_link(client, login, manager, make_
 def test_opening_links_is_rate_limited(client):
     statuses = [client.get(f"/i/guess-{n}").status_code for n in range(21)]
     assert statuses[:20] == [404] * 20 and statuses[20] == 429
+
+
+def test_without_a_configured_public_address_the_invite_link_uses_the_managers(client, app, login, manager,
+                                                                              make_run, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "")
+    run = make_run(created_by_id=manager.id)
+    login(manager)
+    page = client.post(f"/runs/{run.id}/invites", data={"tester_name": "Alice", "days": "14", "single_use": "y"},
+                       base_url="http://localhost:5000").get_data(as_text=True)
+    assert "http://localhost:5000/i/" in page

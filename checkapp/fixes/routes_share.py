@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Photo, ShareLink
+from ..urls import public_url
 from . import queries, services
 from .forms import ShareForm
 
@@ -27,7 +28,7 @@ def register(bp, manager_only) -> None:
             expires = datetime.combine(form.expires_on.data, time.max) if form.expires_on.data else None
             link, token = services.create_share(form.department.data, current_user, expires)
             db.session.commit()
-            new_url = current_app.config["BASE_URL"] + url_for("fixes.share_view", token=token)
+            new_url = public_url("fixes.share_view", token=token)
             flash(_("Link created. Copy it now: for safety it is shown only once."), "success")
         links = db.session.scalars(select(ShareLink).order_by(ShareLink.created_at.desc())).all()
         return render_template("fixes/shares.html", form=form, links=links, new_url=new_url,

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -13,6 +13,7 @@ from ..extensions import db, limiter
 from ..forms import ButtonForm
 from ..models import Checklist, Invite, Run, User
 from ..permissions import INVITE_SESSION_KEY, invite_is_usable, manager_required
+from ..urls import public_url
 from . import services
 from .forms import InviteForm, PanelForm
 
@@ -21,7 +22,7 @@ LOCAL_TZ = ZoneInfo("Europe/Paris")
 
 
 def invite_link(token: str) -> str:
-    return current_app.config["BASE_URL"] + url_for("invites.open", token=token)
+    return public_url("invites.open", token=token)
 
 
 def qr_svg(link: str) -> Markup:
