@@ -126,7 +126,7 @@ def test_list_page_paginates_and_shows_score_parts(client, manager, login, make_
     login(manager)
     page1 = client.get("/fixes", headers=EN).get_data(as_text=True)
     assert "23 fixes" in page1 and "Page 1 of 2" in page1
-    assert "severity 3 × failed 1 of 1 recent runs (100 %) × Delivery stage 1.3 ÷ effort Medium 2 = 1.95" in page1
+    assert "severity 3 × failed in 1 recent run out of 1 (100 %) × Delivery stage 1.3 ÷ effort Medium 2 = 1.95" in page1
     page2 = client.get("/fixes?page=2", headers=EN).get_data(as_text=True)
     assert page2.count('class="card fix-card') == 3
 

@@ -13,8 +13,20 @@ from itertools import count
 _ids = count(1)
 
 
+MINUS = "\u2212"
+
+
 def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    """A short number for labels, with a real minus sign (−20, not -20)."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace("-", MINUS)
+
+
+def signed(value: float) -> str:
+    """A score shown with its sign: +33, 0, −20 (typographic minus)."""
+    return ("+" if value > 0 else "") + _fmt(value)
 
 
 def _frame(width: int, height: int, title: str, desc: str, body: str, css_class: str) -> str:
@@ -29,23 +41,38 @@ def _frame(width: int, height: int, title: str, desc: str, body: str, css_class:
 
 
 def line_chart(title: str, labels: list[str], values: list[float | None], *, low: float = 0.0,
-               high: float = 100.0, desc: str = "", width: int = 320, height: int = 96) -> str:
-    """A line over time; None values leave a gap. `labels` name the points (e.g. months)."""
+               high: float = 100.0, desc: str = "", width: int = 320, height: int = 112,
+               y_labels: list[tuple[float, str]] | None = None) -> str:
+    """A line over time; None values leave a gap. `labels` name the points (e.g. months).
+
+    `y_labels` are (value, text) marks written on the left, e.g. [(0, "0 %"), (100, "100 %")];
+    each gets a faint guide line so the reader sees the scale.
+    """
+    marks = y_labels or []
+    label_w = max((len(text) for _, text in marks), default=0) * 6 + 6 if marks else 0
     pad_x, pad_top, pad_bottom = 6, 8, 18
-    plot_w, plot_h = width - 2 * pad_x, height - pad_top - pad_bottom
+    left = pad_x + label_w
+    plot_w, plot_h = width - left - pad_x, height - pad_top - pad_bottom
     span = (high - low) or 1.0
     step = plot_w / max(len(values) - 1, 1)
 
     def xy(index: int, value: float) -> tuple[float, float]:
         clamped = min(max(value, low), high)
-        return pad_x + index * step, pad_top + plot_h * (1 - (clamped - low) / span)
+        return left + index * step, pad_top + plot_h * (1 - (clamped - low) / span)
 
-    parts = [f'<line class="axis" x1="{pad_x}" y1="{pad_top + plot_h}" x2="{width - pad_x}" '
+    parts = [f'<line class="axis" x1="{left}" y1="{pad_top + plot_h}" x2="{width - pad_x}" '
              f'y2="{pad_top + plot_h}" stroke="currentColor" stroke-opacity=".3"/>']
     if low < 0 < high:
         _, zero = xy(0, 0)
-        parts.append(f'<line class="zero" x1="{pad_x}" y1="{_fmt(zero)}" x2="{width - pad_x}" '
+        parts.append(f'<line class="zero" x1="{left}" y1="{_fmt(zero)}" x2="{width - pad_x}" '
                      f'y2="{_fmt(zero)}" stroke="currentColor" stroke-opacity=".3" stroke-dasharray="3 3"/>')
+    for value, text in marks:
+        _, y = xy(0, value)
+        if value != low and not (value == 0 and low < 0 < high):
+            parts.append(f'<line class="guide" x1="{left}" y1="{_fmt(y)}" x2="{width - pad_x}" y2="{_fmt(y)}" '
+                         f'stroke="currentColor" stroke-opacity=".15"/>')
+        parts.append(f'<text class="y-label" x="{left - 4}" y="{_fmt(y + 3.5)}" font-size="10" text-anchor="end" '
+                     f'fill="currentColor">{escape(text)}</text>')
     segment: list[str] = []
     segments: list[list[str]] = []
     for index, value in enumerate(values):
@@ -65,7 +92,7 @@ def line_chart(title: str, labels: list[str], values: list[float | None], *, low
             parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="currentColor" '
                          f'stroke-width="2"/>')
     if labels:
-        parts.append(f'<text x="{pad_x}" y="{height - 4}" font-size="10" fill="currentColor">'
+        parts.append(f'<text x="{left}" y="{height - 4}" font-size="10" fill="currentColor">'
                      f'{escape(labels[0])}</text>')
         parts.append(f'<text x="{width - pad_x}" y="{height - 4}" font-size="10" text-anchor="end" '
                      f'fill="currentColor">{escape(labels[-1])}</text>')

@@ -21,13 +21,15 @@ def number(value: float) -> str:
 
 
 def score_sentence(score: Score) -> str:
-    """E.g. "severity 4 × failed 3 of 4 recent runs (75 %) × Delivery stage 1.3 ÷ effort Medium 2 = 1.95"."""
+    """E.g. "severity 4 × failed in 3 recent runs out of 4 (75 %) × Delivery stage 1.3 ÷ effort Medium 2 = 1.95"."""
     stage = glossary.STAGES.get(score.stage, score.stage or "?")
-    return _("severity %(severity)s × failed %(failed)s of %(checked)s recent runs (%(percent)s %%) "
-             "× %(stage)s stage %(weight)s ÷ effort %(effort)s %(divisor)s = %(score)s",
-             severity=score.severity, failed=score.failed, checked=score.checked, percent=score.percent,
-             stage=stage, weight=number(score.stage_weight), effort=glossary.EFFORTS[score.effort],
-             divisor=score.effort_divisor, score=number(score.value))
+    return ngettext("severity %(severity)s × failed in %(num)s recent run out of %(checked)s (%(percent)s %%) "
+                    "× %(stage)s stage %(weight)s ÷ effort %(effort)s %(divisor)s = %(score)s",
+                    "severity %(severity)s × failed in %(num)s recent runs out of %(checked)s (%(percent)s %%) "
+                    "× %(stage)s stage %(weight)s ÷ effort %(effort)s %(divisor)s = %(score)s",
+                    score.failed, severity=score.severity, checked=score.checked, percent=score.percent,
+                    stage=stage, weight=number(score.stage_weight), effort=glossary.EFFORTS[score.effort],
+                    divisor=score.effort_divisor, score=number(score.value))
 
 
 def worst_gap(row: FixRow) -> str:
