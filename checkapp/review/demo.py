@@ -17,7 +17,7 @@ def load(users: dict) -> None:
         if run is to_return:
             items = db.session.scalars(select(Answer.item_id).where(
                 Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome == "mismatch")).all()
-            services.return_run(run, manager, "Merci ! Pouvez-vous ajouter une photo de l'étiquette "
-                                "et préciser le nom du transporteur ?", items[:2])
+            services.return_run(run, manager, "Merci\u202f! Pouvez-vous ajouter une photo de l'étiquette "
+                                "et préciser le nom du transporteur\u202f?", items[:2])
         else:
             services.accept_run(run, manager)

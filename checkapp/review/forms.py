@@ -16,8 +16,8 @@ class CheckboxesField(SelectMultipleField):
 
 class SendBackForm(FlaskForm):
     comment = TextAreaField(
-        _l("Comment for the performer"), filters=[strip],
-        validators=[DataRequired(_l("Write a comment: the performer needs to know what to look at again.")),
+        _l("Comment for the person who performed the run"), filters=[strip],
+        validators=[DataRequired(_l("Write a comment: the person who performed the run needs to know what to look at again.")),
                     Length(max=5000)])
     items = CheckboxesField(_l("Items it concerns"), coerce=int)
 

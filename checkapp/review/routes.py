@@ -40,8 +40,9 @@ def send_back_form(run: Run) -> SendBackForm:
 
 def render_run(run: Run, send_back: SendBackForm | None = None, status: int = 200):
     groups = report_groups(run)
+    rows = {r.answer.id: r for _version, group in groups for r in group if r.answer is not None}
     return render_template(
-        "review/run.html", run=run, groups=groups, send_back=send_back or send_back_form(run),
+        "review/run.html", run=run, groups=groups, rows=rows, send_back=send_back or send_back_form(run),
         button=ButtonForm(), override=OverrideForm(), mismatches=services.open_mismatches(run),
         trail=services.audit_trail(run), tester=tester_names([run.id]).get(run.id),
         reviewable=run.status in services.REVIEWABLE_STATUSES,
@@ -84,7 +85,7 @@ def send_back(run_id: int):
         flash(_(error.message), "error")
     else:
         db.session.commit()
-        flash(_("Run sent back. The performer sees your comment on their run."), "success")
+        flash(_("Run sent back. The person who performed the run sees your comment on it."), "success")
     return redirect(url_for("review.run", run_id=run_id), code=303)
 
 
