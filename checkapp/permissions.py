@@ -7,7 +7,7 @@ session holds the id of the invite they opened (see `current_invite`).
 """
 from functools import wraps
 
-from flask import abort, g, session
+from flask import abort, g, make_response, session
 from flask_login import current_user
 
 from .extensions import db, login_manager
@@ -60,9 +60,38 @@ def can_view(run: Run) -> bool:
     return can_perform(run) or (current_user.is_authenticated and current_user.is_manager)
 
 
+def lapsed_invite(run_id: int) -> Invite | None:
+    """The session's invite for this run once it expired or was revoked (an outside tester mid-test)."""
+    if current_user.is_authenticated or current_invite() is not None:
+        return None
+    invite_id = session.get(INVITE_SESSION_KEY)
+    invite = db.session.get(Invite, invite_id) if invite_id else None
+    if invite is None or invite.run_id != run_id:
+        return None
+    return invite
+
+
+def refuse_lapsed_invite(invite: Invite):
+    """Stop with the invite's own 410 page (whom to contact), as opening the link would."""
+    from .errors import wants_json
+    from .invites.routes import refusal
+
+    if wants_json():
+        abort(410)
+    response, status = refusal("revoked" if invite.revoked_at else "expired", invite)
+    abort(make_response(response, status))
+
+
 def get_run_or_404(run_id: int, *, to_perform: bool = False) -> Run:
+    """The run if this person may see (or perform) it; else 404, so that no run's existence leaks.
+
+    One exception: a tester whose invite for this very run lapsed mid-test gets the invite's
+    410 page, which says why and whom to ask, instead of a dead end."""
     run = db.session.get(Run, run_id)
     allowed = run is not None and (can_perform(run) if to_perform else can_view(run))
     if not allowed:
+        invite = lapsed_invite(run_id) if run is not None else None
+        if invite is not None:
+            refuse_lapsed_invite(invite)
         abort(404)
     return run

@@ -7,7 +7,8 @@ One world for every case: run R is performed by `staff` and may also be performe
 invite (the permissions allow both; one run keeps the table readable). `tester` holds R's
 invite, `other_tester` holds the invite of another run, `expired` holds R's expired invite.
 Statuses are for a request without form data (CSRF is off in tests): a 200/302/303/400 for an
-allowed visitor means the view ran; 302 to the login page, 403 and 404 mean refused.
+allowed visitor means the view ran; 302 to the login page, 403 and 404 mean refused; 410 is the
+refusal of R's pages to `expired`: the invite's own page, saying why and whom to ask.
 """
 import io
 import uuid
@@ -52,15 +53,15 @@ MATRIX = {
     # --- runs: planning is for staff and managers, performing for the run's performer or tester
     "runs.index": ("GET", "/runs", "302 302 302 302 200 200 200"),
     "runs.new": ("GET", "/runs/new", "302 302 302 302 403 403 200"),
-    "runs.start": ("GET", "/runs/{run}/perform", "404 200 404 404 200 404 404"),
-    "runs.perform_list": ("GET", "/runs/{run}/items", "404 200 404 404 200 404 404"),
-    "runs.perform_item": ("GET", "/runs/{run}/items/{item}", "404 200 404 404 200 404 404"),
-    "runs.submit": ("GET", "/runs/{run}/submit", "404 200 404 404 200 404 404"),
-    "runs.report": ("GET", "/runs/{run}/report", "404 200 404 404 200 404 200"),
+    "runs.start": ("GET", "/runs/{run}/perform", "404 200 404 410 200 404 404"),
+    "runs.perform_list": ("GET", "/runs/{run}/items", "404 200 404 410 200 404 404"),
+    "runs.perform_item": ("GET", "/runs/{run}/items/{item}", "404 200 404 410 200 404 404"),
+    "runs.submit": ("GET", "/runs/{run}/submit", "404 200 404 410 200 404 404"),
+    "runs.report": ("GET", "/runs/{run}/report", "404 200 404 410 200 404 200"),
     # --- evidence
-    "evidence.upload_photos": ("POST", "/runs/{run}/items/{item}/photos", "404 303 404 404 303 404 404"),
-    "evidence.upload_email": ("POST", "/runs/{run}/items/{item}/email", "404 303 404 404 303 404 404"),
-    "evidence.delete_photo": ("POST", "/runs/{run}/photos/{photo}/delete", "404 303 404 404 303 404 404"),
+    "evidence.upload_photos": ("POST", "/runs/{run}/items/{item}/photos", "404 303 404 410 303 404 404"),
+    "evidence.upload_email": ("POST", "/runs/{run}/items/{item}/email", "404 303 404 410 303 404 404"),
+    "evidence.delete_photo": ("POST", "/runs/{run}/photos/{photo}/delete", "404 303 404 410 303 404 404"),
     "evidence.photo": ("GET", "/photos/{photo}/thumb", "404 200 404 404 200 404 200"),
     # --- invites
     "invites.create": ("GET", "/runs/{run}/invites", "302 302 302 302 403 403 200"),
