@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_from_directory, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_from_directory, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Answer, Photo, Run, new_key
 from ..photos import PhotoRejected
-from ..runs.services import AnswerConflict, AnswerRejected, RunLocked
+from ..runs.services import AnswerConflict, AnswerRejected, RunLocked, is_editable
 from . import services
 from .forms import EmailUploadForm, PhotoUploadForm
 
@@ -167,19 +168,26 @@ def upload_photos(run_id: int, item_id: int):
     return _back_to_item(run, item)
 
 
-@bp.post("/runs/<int:run_id>/photos/<int:photo_id>/delete")
+@bp.route("/runs/<int:run_id>/photos/<int:photo_id>/delete", methods=["GET", "POST"])
 def delete_photo(run_id: int, photo_id: int):
+    """GET asks "Remove this photo?" (the tile's link, so one stray tap deletes nothing); POST deletes."""
     run = permissions.get_run_or_404(run_id, to_perform=True)
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.run_id != run.id:
         abort(404)
+    item_id = photo.item_id
+    locked = _("This run was already sent, so its photos can no longer be removed.")
+    if request.method == "GET":
+        if not is_editable(run):
+            return _refuse(run, item_id, 409, locked)
+        return render_template("evidence/confirm_delete.html", run=run, photo=photo,
+                               item=services.item_of_run(run, item_id), form=ButtonForm())
     if not ButtonForm().validate_on_submit():
         abort(400)
-    item_id = photo.item_id
     try:
         services.delete_photo(photo, current_app.config["PHOTO_DIR"])
     except RunLocked:
-        return _refuse(run, item_id, 409, _("This run was already sent, so its photos can no longer be removed."))
+        return _refuse(run, item_id, 409, locked)
     db.session.commit()
     if wants_json():
         return "", 204
