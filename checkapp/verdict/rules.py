@@ -194,7 +194,7 @@ def _eval_yes_no(expected: dict, observed: dict) -> Verdict:
 
 
 def _eval_bound(expected: dict, observed: dict, *, duration: bool = False) -> Verdict:
-    message = N_("Enter a duration in seconds.") if duration else N_("Enter a number.")
+    message = N_("Enter a duration in seconds.") if duration else N_("Enter a number, for example 3.")
     value = _number(observed.get("value"), ObservationError, message, non_negative=duration)
     laps = observed.get("laps") or []
     if not isinstance(laps, list):

@@ -99,7 +99,9 @@ async function submitAnswer(form, submitter) {
   } else if (left.status === "waiting") {
     notice(form, "is-waiting", t("waitingMark")).querySelector("a")?.focus();
   } else {
-    // Refused at once (e.g. not a valid value): say why here; nothing stays in the outbox.
+    // Refused at once (e.g. not a valid value): say why here; nothing stays in the outbox,
+    // and the indicator must not say "All sent" about it.
+    refused();
     await remove(entry.uuid);
     notice(form, "is-error", left.message || t("server"));
   }
@@ -147,10 +149,16 @@ async function sendPhotos(form, files) {
     location.reload(); // show them in the grid, as after a plain post
     return;
   }
-  const refused = left.filter((e) => e.status !== "waiting");
-  for (const e of refused) await remove(e.uuid);
-  if (refused.length) previews(form, [], refused[0].message || t("server"), "is-error");
+  const turnedDown = left.filter((e) => e.status !== "waiting");
+  if (turnedDown.length) refused();
+  for (const e of turnedDown) await remove(e.uuid);
+  if (turnedDown.length) previews(form, [], turnedDown[0].message || t("server"), "is-error");
   else previews(form, left.map((e) => e.blob), t("photoWaiting"), "is-waiting");
+}
+
+// Tell the indicator (static/js/indicator.js) that the server turned something down.
+function refused() {
+  window.dispatchEvent(new CustomEvent("outbox:change", { detail: { refused: true } }));
 }
 
 // Called synchronously at start-up, before the evidence area's photos.js runs: from here on
@@ -178,7 +186,8 @@ export function enhance(photoForms) {
     }
   });
   for (const form of photoForms) {
-    form.querySelectorAll("[data-photo-submit]").forEach((b) => { b.hidden = true; });
+    // The "Send the photo" button and its hint: photos go as soon as they are taken.
+    form.querySelectorAll("[data-photo-submit], [data-photo-hint]").forEach((el) => { el.hidden = true; });
     for (const input of form.querySelectorAll('input[type="file"]')) {
       const takeFiles = () => {
         const files = [...input.files];

@@ -4,6 +4,8 @@ import { entries, flush, remove, retry } from "./outbox.js";
 import { t, things } from "./words.js";
 
 let sending = false;
+// "All sent" only while it is true: set when a round of sending ends, cleared as soon as the
+// server refused something (the entry stays as "attention", or the form says why and drops it).
 let sentSome = false;
 let signedOut = false;
 
@@ -14,6 +16,7 @@ export async function render() {
   const waiting = all.filter((e) => e.status === "waiting");
   const stuck = all.filter((e) => e.status !== "waiting");
   const count = (list, kind) => list.filter((e) => e.kind === kind).length;
+  if (stuck.length) sentSome = false;
   let text = "";
   let state = "idle";
   if (sending) {
@@ -103,7 +106,8 @@ export function listen(onChange) {
   window.addEventListener("outbox:change", (event) => {
     const detail = event.detail || {};
     if ("sending" in detail) sending = detail.sending;
-    if (detail.done) { sentSome = true; signedOut = false; }
+    if (detail.refused) sentSome = false;
+    else if (detail.done) { sentSome = true; signedOut = false; }
     if (detail.stopped === 401) signedOut = true;
     render();
     onChange(detail);
