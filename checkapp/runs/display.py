@@ -92,6 +92,12 @@ class Row:
     def outcome(self) -> str | None:
         return self.answer.outcome if self.answer else None
 
+    @property
+    def gap_words(self) -> str:
+        """The verdict's words when they say more than the outcome's own label: a mismatch's gap
+        ("+2 days"). Otherwise they only repeat it: "Pass as promised", "Mismatch flagged as a mismatch"."""
+        return self.verdict if self.outcome == "mismatch" and self.item.kind not in ("text", "photo") else ""
+
 
 def row(item: CheckItem, answer: Answer | None, photos: list[Photo] | None = None) -> Row:
     return Row(item=item, answer=answer, photos=photos or [], promise=promise_words(item),
