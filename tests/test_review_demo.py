@@ -19,14 +19,14 @@ def submit(run, performer):
     runs.submit_run(run, recommend_score=7, comment="", actor=performer)
 
 
-def test_review_demo_accepts_most_runs_and_sends_the_newest_back(db, make_run, make_checklist, manager, staff):
-    made = [make_run(performer=staff, title=f"Order {n}", checklists=[make_checklist(items=LATE)]) for n in range(3)]
+def test_review_demo_accepts_most_sends_the_newest_back_and_leaves_one_to_review(db, make_run, make_checklist, manager, staff):
+    made = [make_run(performer=staff, title=f"Order {n}", checklists=[make_checklist(items=LATE)]) for n in range(4)]
     for run in made:
         submit(run, staff)
     review_demo.load({"manager": manager, "staff": staff})
-    assert [run.status for run in made] == ["accepted", "accepted", "returned"]
+    assert [run.status for run in made] == ["accepted", "accepted", "submitted", "returned"]
     back = db.session.scalar(select(ReviewAction).where(ReviewAction.action == "return"))
-    assert back.run_id == made[2].id and back.comment and back.item_ids
+    assert back.run_id == made[3].id and back.comment and back.item_ids
 
 
 def test_invites_demo_invites_a_planned_run_and_prints_nothing(db, make_run, manager, staff, capsys):

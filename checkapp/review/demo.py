@@ -1,4 +1,5 @@
-"""Demo: review the submitted demo runs: accept most, send the newest back with a comment."""
+"""Demo: review the submitted demo runs: accept most, send the newest back with a comment,
+and leave the one before it in the review queue for the manager to try."""
 from sqlalchemy import select
 
 from ..extensions import db
@@ -13,7 +14,10 @@ def load(users: dict) -> None:
     if not submitted:
         return
     to_return = submitted[-1] if len(submitted) > 1 else None
+    left_for_review = submitted[-2] if len(submitted) > 2 else None
     for run in submitted:
+        if run is left_for_review:
+            continue
         if run is to_return:
             items = db.session.scalars(select(Answer.item_id).where(
                 Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome == "mismatch")).all()
