@@ -22,11 +22,11 @@ from . import services
 # (days ago, title, areas, performer is staff?, mismatches on: slot, label, email, hotline, recommend)
 SUBMITTED = (
     (58, "Lampe bleue, livraison à domicile", ("delivery", "packaging", "confirmation_email"), True,
-     (True, True, False, False), 4),
+     (True, True, False, False), 7),
     (48, "Canapé 3 places, créneau du matin", ("delivery", "confirmation_email", "contact_channel"), False,
      (True, False, True, True), 2),
     (37, "Coussins, commande et déballage", ("order_journey", "packaging", "confirmation_email"), True,
-     (False, True, True, False), 6),
+     (False, True, True, False), 9),
     (26, "Table basse, livraison et service client", ("delivery", "packaging", "contact_channel"), True,
      (True, True, False, True), 3),
     (15, "Offre de Noël, commande test", ("order_journey", "delivery", "confirmation_email"), False,
