@@ -23,6 +23,7 @@ from checkapp.invites import services as invites
 from checkapp.models import Invite, utcnow
 from checkapp.permissions import INVITE_SESSION_KEY
 from checkapp.runs import services as runs
+from checkapp.tokens import hash_token
 
 ROLES = ("anonymous", "tester", "other_tester", "expired", "staff", "other_staff", "manager")
 
@@ -131,9 +132,9 @@ def world(app, db, make_user, make_checklist, make_run):
     answer, _ = runs.save_answer(run, days, {"value": 5}, client_uuid=str(uuid.uuid4()), answered_by=staff)
     photo, _ = evidence.add_photo(run, label, small_jpeg(), photo_dir=app.config["PHOTO_DIR"],
                                   max_bytes=app.config["MAX_PHOTO_BYTES"])
-    mine = Invite(run_id=run.id, token_hash=invites.hash_token("mine-token"), tester_name="Alice",
+    mine = Invite(run_id=run.id, token_hash=hash_token("mine-token"), tester_name="Alice",
                   created_by_id=manager.id, expires_at=utcnow() + timedelta(days=14), opened_at=utcnow())
-    expired = Invite(run_id=run.id, token_hash=invites.hash_token("expired-token"), created_by_id=manager.id,
+    expired = Invite(run_id=run.id, token_hash=hash_token("expired-token"), created_by_id=manager.id,
                      expires_at=utcnow() - timedelta(days=1), opened_at=utcnow() - timedelta(days=3))
     db.session.add_all([mine, expired])
     other = invites.create_invite(other_run, created_by=manager, tester_name="Bob").invite

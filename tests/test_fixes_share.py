@@ -7,6 +7,7 @@ import pytest
 
 from checkapp.fixes import services
 from checkapp.models import Photo, ShareLink, utcnow
+from checkapp.tokens import hash_token
 
 TRICKY = 'Label "printed"; or not,\nreally'
 
@@ -127,7 +128,7 @@ def test_manager_creates_a_share_link_and_sees_it_once(client, db, manager, logi
     link = db.session.query(ShareLink).one()
     assert link.department == "web" and "/share/" in page
     token = page.split("/share/")[1].split('"')[0]
-    assert services.hash_token(token) == link.token_hash
+    assert hash_token(token) == link.token_hash
     assert token not in client.get("/fixes/shares", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 

@@ -1,15 +1,13 @@
 """Business rules of fixes: plain functions taking models and values; they flush, views commit."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import date, datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Answer, CheckItem, Fix, FixComment, Run, ShareLink, StageWeight, User, utcnow
+from ..tokens import find_by_token, new_token
 from . import scoring
 
 
@@ -133,14 +131,10 @@ def set_stage_weights(weights: dict[str, float]) -> None:
     db.session.flush()
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_share(department: str, created_by: User, expires_at: datetime | None = None) -> tuple[ShareLink, str]:
     """A read-only link to one department's fixes; the token is returned once, only its hash kept."""
-    token = secrets.token_urlsafe(32)
-    link = ShareLink(department=department, token_hash=hash_token(token), created_by_id=created_by.id,
+    token, digest = new_token()
+    link = ShareLink(department=department, token_hash=digest, created_by_id=created_by.id,
                      expires_at=expires_at)
     db.session.add(link)
     db.session.flush()
@@ -159,9 +153,8 @@ class ShareGone(Exception):
 
 def find_share(token: str) -> ShareLink | None:
     """The live link of a token; None when unknown, ShareGone when revoked or expired."""
-    digest = hash_token(token)
-    link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == digest))
-    if link is None or not hmac.compare_digest(link.token_hash, digest):
+    link = find_by_token(ShareLink, token)
+    if link is None:
         return None
     if link.revoked_at is not None or (link.expires_at is not None and link.expires_at <= utcnow()):
         raise ShareGone()

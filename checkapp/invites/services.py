@@ -5,9 +5,6 @@ Only the SHA-256 of a token is stored; the raw token exists once, in the value r
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,8 +15,8 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import ChecklistVersion, Invite, ReviewAction, Run, User, utcnow
 from ..messages import N_, UserError
+from ..tokens import find_by_token, new_token
 
-TOKEN_BYTES = 32
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
 MAX_PANEL = 50
@@ -56,10 +53,6 @@ class NewInvite:
     token: str
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_invite(run: Run, *, created_by: User | None, tester_name: str = "", tester_contact: str = "",
                   days: int = DEFAULT_DAYS, single_use: bool = True) -> NewInvite:
     if not 1 <= days <= MAX_DAYS:
@@ -69,10 +62,10 @@ def create_invite(run: Run, *, created_by: User | None, tester_name: str = "", t
                                   "performer to invite an outside tester."))
     if run.status in DONE_STATUSES:
         raise InviteNotAllowed(N_("This run was already submitted: there is nothing left for a tester to do."))
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token, digest = new_token()
     now = utcnow()
     invite = Invite(
-        run_id=run.id, token_hash=hash_token(token), tester_name=(tester_name or "").strip(),
+        run_id=run.id, token_hash=digest, tester_name=(tester_name or "").strip(),
         tester_contact=(tester_contact or "").strip(), single_use=single_use, created_at=now,
         created_by_id=created_by.id if created_by else None, expires_at=now + timedelta(days=days),
     )
@@ -83,13 +76,7 @@ def create_invite(run: Run, *, created_by: User | None, tester_name: str = "", t
 
 def find_invite(token: str) -> Invite | None:
     """The invite whose token this is, looked up by hash and compared in constant time."""
-    if not token or len(token) > 200:
-        return None
-    digest = hash_token(token)
-    invite = db.session.scalar(select(Invite).where(Invite.token_hash == digest))
-    if invite is None or not hmac.compare_digest(invite.token_hash, digest):
-        return None
-    return invite
+    return find_by_token(Invite, token)
 
 
 def open_invite(token: str, *, session_invite_id: int | None, now: datetime | None = None) -> Invite:
