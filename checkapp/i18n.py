@@ -1,9 +1,14 @@
-"""Language choice: the user's pick (cookie or account), else the browser's Accept-Language."""
+"""Language choice: the user's pick (cookie or account), else the browser's Accept-Language;
+and the local time people type and read (the app stores naive UTC)."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from flask import request
 from flask_login import current_user
 
 LOCALES = ("fr", "en")
 LOCALE_COOKIE = "lang"
+LOCAL_ZONE = ZoneInfo("Europe/Paris")
 
 
 def select_locale() -> str:
@@ -16,4 +21,15 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    return "Europe/Paris"
+    return LOCAL_ZONE.key
+
+
+def local_to_utc(moment: datetime | None) -> datetime | None:
+    """A local time without zone (typed in a form, written by a camera) → naive UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_now() -> datetime:
+    return datetime.now(LOCAL_ZONE).replace(tzinfo=None)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import emails, photos
 from ..extensions import db
-from ..i18n import select_timezone
+from ..i18n import local_now, local_to_utc
 from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key
 from ..runs.services import RunLocked, is_editable, item_belongs, lock_run, save_answer
 
@@ -64,18 +63,6 @@ def item_of_run(run: Run, item_id: int) -> CheckItem | None:
     return item if item is not None and item_belongs(run, item) else None
 
 
-def _local_now() -> datetime:
-    """Cameras write EXIF times in local time, without a zone: compare them in the app's zone."""
-    return datetime.now(ZoneInfo(select_timezone())).replace(tzinfo=None)
-
-
-def _local_to_utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    aware = moment.replace(tzinfo=ZoneInfo(select_timezone()))
-    return aware.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def _photo_by_uuid(client_uuid: str) -> Photo | None:
     return db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
 
@@ -97,14 +84,14 @@ def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_byt
         raise RunLocked()
     if not item_belongs(run, item):
         raise ValueError(f"item {item.id} is not part of run {run.id}")
-    stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=_local_now())
+    stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=local_now())  # cameras write EXIF times in local time, without a zone
     names = (stored.display_name, stored.thumb_name)
     photo = Photo(
         client_uuid=client_uuid or new_key(), run_id=run.id, item_id=item.id,
         display_name=stored.display_name, thumb_name=stored.thumb_name,
         width=stored.width, height=stored.height, byte_size=stored.byte_size,
         content_type=stored.content_type, sha256=stored.sha256,
-        taken_at=_local_to_utc(stored.taken_at), source_hint=stored.source_hint,
+        taken_at=local_to_utc(stored.taken_at), source_hint=stored.source_hint,
     )
     try:
         with db.session.begin_nested():

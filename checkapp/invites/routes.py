@@ -1,6 +1,4 @@
 """Invite links: the manager makes them, the outside tester opens one and lands on the brief."""
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, session, url_for
@@ -12,13 +10,13 @@ from sqlalchemy import select
 from ..extensions import db, limiter
 from ..forms import ButtonForm
 from ..models import Checklist, Invite, Run, User
+from ..i18n import local_to_utc
 from ..permissions import INVITE_SESSION_KEY, invite_is_usable, manager_required
 from ..urls import public_url
 from . import services
 from .forms import InviteForm, PanelForm
 
 bp = Blueprint("invites", __name__)
-LOCAL_TZ = ZoneInfo("Europe/Paris")
 
 
 def invite_link(token: str) -> str:
@@ -84,12 +82,6 @@ def renew(invite_id: int):
     return show_links(invite.run, [new])
 
 
-def to_utc(local: datetime | None) -> datetime | None:
-    if local is None:
-        return None
-    return local.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 @bp.route("/invites/panel", methods=["GET", "POST"])
 @manager_required
 def panel():
@@ -101,7 +93,7 @@ def panel():
         checklist = db.session.get(Checklist, form.checklist.data)
         created = services.create_panel(
             version=checklist.current_version, count=form.count.data, title=form.title.data,
-            brief=form.brief.data, created_by=current_user, ordered_at=to_utc(form.ordered_at.data),
+            brief=form.brief.data, created_by=current_user, ordered_at=local_to_utc(form.ordered_at.data),
             due_date=form.due_date.data, order_reference=form.order_reference.data,
             days=form.days.data, single_use=form.single_use.data)
         db.session.commit()

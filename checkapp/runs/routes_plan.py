@@ -1,6 +1,4 @@
 """Planning runs (manager), the list of runs, and the report of a run."""
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..glossary import RUN_STATUSES
+from ..i18n import local_to_utc
 from ..models import Checklist, Run, User
 from ..permissions import get_run_or_404, manager_required, staff_required
 from . import display, services
@@ -17,14 +16,6 @@ from .forms import RunFilterForm, RunForm
 from .routes import bp
 
 PER_PAGE = 20
-LOCAL_ZONE = ZoneInfo("Europe/Paris")
-
-
-def to_utc(moment: datetime | None) -> datetime | None:
-    """A datetime-local typed in Paris time → naive UTC."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 @bp.get("/runs")
@@ -72,7 +63,7 @@ def new():
         run = services.create_run(
             title=form.title.data, brief=form.brief.data,
             versions=[c.current_version for c in checklists], performer=performer, created_by=current_user,
-            ordered_at=to_utc(form.ordered_at.data), due_date=form.due_date.data,
+            ordered_at=local_to_utc(form.ordered_at.data), due_date=form.due_date.data,
             order_reference=form.order_reference.data)
         db.session.commit()
         if performer:
