@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app checkapp
 TRANSLATIONS := checkapp/translations
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install i18n translations migrate demo clean
+.PHONY: run test lint install i18n translations migrate demo clean
 
 run: install instance/secret_key
 	@SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
@@ -14,8 +14,11 @@ run: install instance/secret_key
 	@echo "CheckApp is at http://127.0.0.1:5000 (Ctrl+C to stop)"
 	@SECRET_KEY=$$(cat instance/secret_key) $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "checkapp:create_app()"
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
 
 install: $(INSTALLED) translations
 

@@ -23,13 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text
 
-from checkapp import config, create_app  # noqa: E402
-from checkapp.extensions import db  # noqa: E402
-from checkapp.models import (Answer, Checklist, ChecklistVersion, CheckItem, Run, RunChecklist,  # noqa: E402
-                             User, utcnow)
-from checkapp.glossary import AREAS, DEPARTMENTS, STAGES  # noqa: E402
+from checkapp import config, create_app
+from checkapp.extensions import db
+from checkapp.glossary import AREAS, DEPARTMENTS, STAGES
+from checkapp.models import Answer, CheckItem, Checklist, ChecklistVersion, Run, RunChecklist, User, utcnow
 
 SIZES = (1_000, 10_000, 100_000)
 PER_RUN = 20

@@ -142,7 +142,8 @@ def lighthouse(base: str, path: str, client: Client) -> dict | None:
     command = ["npx", "--no-install", "lighthouse", urljoin(base, path), "--quiet", "--output=json",
                "--only-categories=performance,accessibility,best-practices",
                "--chrome-flags=--headless=new --no-sandbox", f"--extra-headers={json.dumps({'Cookie': cookie})}"]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+    result = subprocess.run(command, capture_output=True, text=True,
+                            env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
                             cwd=os.environ.get("LIGHTHOUSE_DIR", str(ROOT)), timeout=240)
     if result.returncode != 0:
         print("Lighthouse did not run:", result.stderr.strip()[-300:])

@@ -13,7 +13,8 @@ def register(app: Flask) -> None:
     @click.option("--name", default="")
     def create_user(email: str, role: str, password: str, name: str) -> None:
         """Create an account (the first manager, typically)."""
-        from .auth.services import AccountError, create_user as create
+        from .auth.services import AccountError
+        from .auth.services import create_user as create
 
         if len(password) < 10:
             raise click.BadParameter("use at least 10 characters", param_hint="--password")

@@ -57,7 +57,7 @@ def for_tests(tmp_dir: str) -> dict:
         "ENV_NAME": "test",
         "TESTING": True,
         "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") and database_url(tmp_dir)
+        "SQLALCHEMY_DATABASE_URI": (os.environ.get("DATABASE_URL") and database_url(tmp_dir))
         or f"sqlite:///{Path(tmp_dir) / 'test.db'}",
         "PHOTO_DIR": str(Path(tmp_dir) / "photos"),
         "BASE_URL": "http://localhost",

@@ -8,14 +8,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from .messages import N_
 
+from .messages import N_
 
 MSG_EMPTY = N_("The email is empty. Upload the .eml file or paste the full source of the message.")
 MSG_TOO_LARGE = N_(
@@ -32,8 +32,9 @@ _IDENTIFYING_HEADERS = ("From", "Date", "Subject")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}>»\u2019"
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt footer h1 h2 h3 h4 h5 h6 header hr li "
-    "main nav ol p pre section table tbody td th thead tr ul".split()
+    ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "footer", "h1", "h2", "h3", "h4",
+     "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "th",
+     "thead", "tr", "ul"]
 )
 _SKIPPED_TAGS = frozenset({"style", "script", "title", "template", "noscript"})
 _TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -168,7 +169,7 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _bodies(message: EmailMessage) -> tuple[str, str]:

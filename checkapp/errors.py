@@ -22,7 +22,8 @@ def messages() -> dict[int, tuple[str, str]]:
         410: (_("This link no longer works"), _("Ask the person who sent it for a new one.")),
         413: (_("The file is too large"), _("Choose a smaller file, or take the photo again at a lower size.")),
         429: (_("Too many attempts"), _("Wait a minute, then try again.")),
-        500: (_("Something went wrong on our side"), _("Nothing you did caused it. Try again in a moment; what you had saved is kept.")),
+        500: (_("Something went wrong on our side"),
+              _("Nothing you did caused it. Try again in a moment; what you had saved is kept.")),
     }
 
 

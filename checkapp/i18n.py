@@ -1,6 +1,6 @@
 """Language choice: the user's pick (cookie or account), else the browser's Accept-Language;
 and the local time people type and read (the app stores naive UTC)."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import request
@@ -28,7 +28,7 @@ def local_to_utc(moment: datetime | None) -> datetime | None:
     """A local time without zone (typed in a form, written by a camera) → naive UTC."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
 
 
 def local_now() -> datetime:

@@ -1,6 +1,7 @@
 """The main menu: each entry shows once its blueprint exists and the user's role may use it."""
 from flask import current_app
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import glossary

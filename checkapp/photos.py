@@ -20,6 +20,7 @@ from typing import NoReturn
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageOps
+
 from .messages import N_
 
 pillow_heif.register_heif_opener()

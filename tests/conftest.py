@@ -11,8 +11,9 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from checkapp import config, create_app
-from checkapp.extensions import db as _db, limiter
-from checkapp.models import Checklist, ChecklistVersion, CheckItem, Run, RunChecklist, User
+from checkapp.extensions import db as _db
+from checkapp.extensions import limiter
+from checkapp.models import CheckItem, Checklist, ChecklistVersion, Run, RunChecklist, User
 
 
 class RequestLikeClient(FlaskClient):

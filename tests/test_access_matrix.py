@@ -49,8 +49,10 @@ MATRIX = {
     "checklists.delete": ("GET", "/checklists/{checklist}/delete", "302 302 302 302 403 403 302"),
     "checklists.new_item": ("GET", "/checklists/{checklist}/items/new", "302 302 302 302 403 403 200"),
     "checklists.edit_item": ("GET", "/checklists/{checklist}/items/{item_key}", "302 302 302 302 403 403 200"),
-    "checklists.delete_item": ("POST", "/checklists/{checklist}/items/{item_key}/delete", "302 302 302 302 403 403 302"),
-    "checklists.move_item": ("POST", "/checklists/{checklist}/items/{item_key}/move/down", "302 302 302 302 403 403 302"),
+    "checklists.delete_item": ("POST", "/checklists/{checklist}/items/{item_key}/delete",
+                               "302 302 302 302 403 403 302"),
+    "checklists.move_item": ("POST", "/checklists/{checklist}/items/{item_key}/move/down",
+                             "302 302 302 302 403 403 302"),
     # --- runs: planning is for staff and managers, performing for the run's performer or tester
     "runs.index": ("GET", "/runs", "302 302 302 302 200 200 200"),
     "runs.new": ("GET", "/runs/new", "302 302 302 302 403 403 200"),

@@ -86,8 +86,9 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path
 
 
 def test_behind_a_trusted_proxy_each_client_is_counted_apart(monkeypatch, tmp_path):
-    from checkapp import create_app
     from flask import request
+
+    from checkapp import create_app
 
     def client_address(settings):
         app = create_app(settings)

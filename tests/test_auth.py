@@ -44,15 +44,16 @@ def test_remember_me_sets_a_lasting_httponly_cookie(client, staff):
     cookies = response.headers.getlist("Set-Cookie")
     remember = [c for c in cookies if c.startswith("remember_token=")]
     assert remember and "HttpOnly" in remember[0] and "Expires=" in remember[0]
-    session = [c for c in cookies if c.startswith("session=")][0]
+    session = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session and "SameSite=Lax" in session
 
 
 def test_login_redirects_only_to_local_pages(client, staff):
-    response = client.post("/login?next=https://evil.example/", data={"email": "staff@example.org", "password": "correct horse battery"})
+    credentials = {"email": "staff@example.org", "password": "correct horse battery"}
+    response = client.post("/login?next=https://evil.example/", data=credentials)
     assert response.headers["Location"] == "/"
     client.post("/logout")
-    response = client.post("/login?next=/staff", data={"email": "staff@example.org", "password": "correct horse battery"})
+    response = client.post("/login?next=/staff", data=credentials)
     assert response.headers["Location"] == "/staff"
 
 
@@ -132,7 +133,8 @@ def test_manager_cannot_deactivate_themselves(client, manager, login, db):
 
 
 def test_login_errors_are_tied_to_their_fields_for_screen_readers(client):
-    page = client.post("/login", data={"email": "", "password": ""}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    response = client.post("/login", data={"email": "", "password": ""}, headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
     assert 'aria-invalid="true"' in page and 'aria-describedby="email-error"' in page
     assert '<p class="error" id="email-error">Enter your email address.</p>' in page
     assert '="None"' not in client.get("/login").get_data(as_text=True)

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from checkapp.checklists import services
-from checkapp.models import Checklist, ChecklistVersion, CheckItem
+from checkapp.models import CheckItem, Checklist, ChecklistVersion
 from checkapp.permissions import INVITE_SESSION_KEY
 
 EN = {"Accept-Language": "en"}
@@ -39,7 +39,8 @@ def test_manager_creates_a_checklist_and_adds_an_item(as_manager, db, manager):
     as_manager.post(f"/checklists/{checklist.id}/items/new", data=ITEM_FORM)
     db.session.refresh(checklist)
     item = checklist.current_version.items[0]
-    assert (item.question, item.kind, item.expected, item.severity) == (ITEM_FORM["question"], "yes_no", {"value": True}, 4)
+    assert (item.question, item.kind, item.expected, item.severity) == (
+        ITEM_FORM["question"], "yes_no", {"value": True}, 4)
     page = as_manager.get(f"/checklists/{checklist.id}", headers=EN).get_data(as_text=True)
     assert "Did the parcel arrive on the chosen day?" in page and "version 1" in page
 
@@ -69,7 +70,8 @@ def test_editing_an_unused_checklist_changes_it_in_place(as_manager, db, make_ch
     assert (checklist.current_version.name, checklist.area) == ("Renamed", "packaging")
 
 
-def test_editing_a_used_checklist_makes_a_new_version_and_the_run_keeps_its_own(as_manager, db, make_checklist, make_run):
+def test_editing_a_used_checklist_makes_a_new_version_and_the_run_keeps_its_own(as_manager, db, make_checklist,
+                                                                                 make_run):
     checklist = make_checklist()
     run = make_run(checklists=[checklist])
     old = checklist.current_version
@@ -78,7 +80,8 @@ def test_editing_a_used_checklist_makes_a_new_version_and_the_run_keeps_its_own(
     response = as_manager.post(f"/checklists/{checklist.id}/items/{key}",
                                data={**ITEM_FORM, "question": "Is the label printed on the box?"}, headers=EN)
     db.session.expire_all()
-    assert "your change is in version 2" in as_manager.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    page = as_manager.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "your change is in version 2" in page
     versions = checklist.versions
     assert [v.number for v in versions] == [1, 2]
     assert keys(versions[1]) == old_keys  # the same promises, grouped by item_key
@@ -97,7 +100,8 @@ def test_every_kind_of_edit_to_a_used_checklist_starts_a_new_version(db, make_ch
     make_run(checklists=[checklist])
     key = keys(checklist.current_version)[0]
     {
-        "details": lambda: services.update_details(checklist, manager, name="New name", area="delivery", description=""),
+        "details": lambda: services.update_details(checklist, manager, name="New name", area="delivery",
+                                                   description=""),
         "add": lambda: services.add_item(checklist, manager, {"question": "Q", "kind": "text", "stage": "use",
                                                               "department": "web"}),
         "move": lambda: services.move_item(checklist, manager, key, 1),
@@ -192,6 +196,7 @@ def test_only_managers_may_use_the_editor(client, db, login, make_user, make_che
         login(make_user("staff"))
     elif who == "tester":
         from datetime import timedelta
+
         from checkapp.models import Invite, utcnow
         invite = Invite(run_id=run.id, token_hash="x" * 64, expires_at=utcnow() + timedelta(days=1))
         db.session.add(invite)

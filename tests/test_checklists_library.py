@@ -26,8 +26,11 @@ def test_there_is_one_ready_made_checklist_per_area_in_each_language():
 def test_french_and_english_library_say_the_same_thing():
     for area in glossary.AREAS:
         fr, en = library.entry(area, "fr"), library.entry(area, "en")
-        shape = lambda entry: [(i["kind"], i["severity"], i["stage"], i["department"], i["photo_required"],
-                                i["required"], sorted(i["expected"])) for i in entry["items"]]
+
+        def shape(entry):
+            return [(i["kind"], i["severity"], i["stage"], i["department"], i["photo_required"],
+                     i["required"], sorted(i["expected"])) for i in entry["items"]]
+
         assert shape(fr) == shape(en) and fr["name"] != en["name"]
 
 
@@ -95,7 +98,8 @@ BASE = {"question": "Q?", "promise": "P", "severity": "3", "stage": "delivery", 
 ROUND_TRIPS = [
     ("yes_no", {"yes_no_value": "no"}, {"value": False}),
     ("number", {"number_op": "le", "number_value": "3", "unit": "days"}, {"op": "le", "value": 3}),
-    ("number", {"number_op": "between", "number_value": "2,5", "number_max": "4"}, {"op": "between", "min": 2.5, "max": 4}),
+    ("number", {"number_op": "between", "number_value": "2,5", "number_max": "4"},
+     {"op": "between", "min": 2.5, "max": 4}),
     ("duration", {"duration_op": "le", "duration_minutes": "2", "duration_seconds": "30"}, {"op": "le", "value": 150}),
     ("duration", {"duration_op": "between", "duration_minutes": "1", "duration_seconds": "",
                   "duration_max_minutes": "4", "duration_max_seconds": "10"}, {"op": "between", "min": 60, "max": 250}),
@@ -112,7 +116,8 @@ ROUND_TRIPS = [
 
 
 @pytest.mark.parametrize("kind,fields,expected", ROUND_TRIPS)
-def test_each_kinds_expected_value_round_trips_through_the_item_form(as_manager, db, make_checklist, kind, fields, expected):
+def test_each_kinds_expected_value_round_trips_through_the_item_form(as_manager, db, make_checklist, kind, fields,
+                                                                     expected):
     checklist = make_checklist(items=())
     response = as_manager.post(f"/checklists/{checklist.id}/items/new", data={**BASE, "kind": kind, **fields})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -124,7 +129,10 @@ def test_each_kinds_expected_value_round_trips_through_the_item_form(as_manager,
         form = ItemForm(formdata=None)
         form.fill_from(item)
         shown = {name: getattr(form, name).data for name in fields}
-    normalise = lambda value: "\n".join(line for line in str(value).replace("\r", "").split("\n") if line)
+
+    def normalise(value):
+        return "\n".join(line for line in str(value).replace("\r", "").split("\n") if line)
+
     for name, value in fields.items():
         if name == "duration_seconds" and value == "":
             value = "0"
@@ -147,7 +155,8 @@ def test_each_kinds_expected_value_round_trips_through_the_item_form(as_manager,
 ])
 def test_bad_expected_values_are_refused_with_the_rules_message(as_manager, db, make_checklist, kind, fields, message):
     checklist = make_checklist(items=())
-    response = as_manager.post(f"/checklists/{checklist.id}/items/new", data={**BASE, "kind": kind, **fields}, headers=EN)
+    response = as_manager.post(f"/checklists/{checklist.id}/items/new", data={**BASE, "kind": kind, **fields},
+                               headers=EN)
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert checklist.current_version.items == []
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from checkapp.checklists import transfer
-from checkapp.models import Checklist, ChecklistVersion, CheckItem
+from checkapp.models import CheckItem, Checklist, ChecklistVersion
 
 EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
@@ -35,7 +35,8 @@ def good_file(**changes):
                 {"question": "Free number?", "promise": "Free", "kind": "yes_no", "expected": {"value": True},
                  "unit": None, "severity": 3, "stage": "support", "department": "customer_service",
                  "photo_required": False, "required": True, "help_text": ""},
-                {"question": "Transfers?", "promise": "At most one", "kind": "number", "expected": {"op": "le", "value": 1},
+                {"question": "Transfers?", "promise": "At most one", "kind": "number",
+                 "expected": {"op": "le", "value": 1},
                  "unit": "transfers", "severity": 3, "stage": "support", "department": "customer_service",
                  "photo_required": False, "required": False, "help_text": "Count them."},
             ]}
@@ -94,7 +95,8 @@ BAD_FILES = [
     (json.dumps(with_item(2, severity=9)), "Item 2: the severity must be a whole number from 1 to 5"),
     (json.dumps(with_item(3, expected={"op": "between", "min": 5, "max": 1})),
      "Item 3: The minimum must not be above the maximum."),
-    (json.dumps(with_item(1, expected={"op": "le", "value": "soon"})), "Item 1: Enter the promised duration in seconds."),
+    (json.dumps(with_item(1, expected={"op": "le", "value": "soon"})),
+     "Item 1: Enter the promised duration in seconds."),
     (json.dumps(with_item(2, required="yes")), "Item 2: the field «required» must be true or false"),
     (json.dumps(with_item(2, colour="red")), "Item 2: unknown field «colour»"),
     (json.dumps(with_item(1, question="")), "Item 1: the field «question» is empty"),

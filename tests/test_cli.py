@@ -12,7 +12,8 @@ def test_create_user_command_makes_the_first_manager(app, db):
 
 
 def test_create_user_refuses_a_short_password(app, db):
-    result = app.test_cli_runner().invoke(args=["create-user", "b@example.org", "--role", "staff", "--password", "short"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "b@example.org", "--role", "staff", "--password", "short"])
     assert result.exit_code != 0 and "10 characters" in result.output
 
 

@@ -37,7 +37,8 @@ def confirmation(received="Fri, 20 Nov 2026 10:41:00 +0000", body="Livraison pr√
 @pytest.fixture
 def run(make_run, make_checklist, staff):
     # make_run orders at 2026-11-20 10:02 UTC.
-    return make_run(performer=staff, checklists=[make_checklist("Confirmation email", "confirmation_email", [EMAIL_ITEM])])
+    return make_run(performer=staff,
+                    checklists=[make_checklist("Confirmation email", "confirmation_email", [EMAIL_ITEM])])
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def test_delay_is_unknown_without_an_order_time(make_run, make_checklist, staff,
     run = make_run(performer=staff, ordered_at=None,
                    checklists=[make_checklist("Confirmation email", "confirmation_email", [EMAIL_ITEM])])
     item = run.checklists[0].version.items[0]
-    evidence, answer = services.add_email(run, item, confirmation(), client_uuid=str(uuid.uuid4()))
+    _evidence, answer = services.add_email(run, item, confirmation(), client_uuid=str(uuid.uuid4()))
     db.session.commit()
     assert answer.value["delay_seconds"] is None
     assert answer.outcome == "noted"

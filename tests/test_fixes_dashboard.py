@@ -31,14 +31,17 @@ def known(make_checklist, make_run, make_answer):
     def run(status, when, score):
         return make_run(checklists=[checklist], status=status, submitted_at=when, recommend_score=score)
     a = run("accepted", this_month_day(), 10)
-    make_answer(a, delivery, "mismatch"); make_answer(a, label, "pass")
+    make_answer(a, delivery, "mismatch")
+    make_answer(a, label, "pass")
     b = run("accepted", this_month_day(), 6)
-    make_answer(b, delivery, "pass"); make_answer(b, label, "pass")
+    make_answer(b, delivery, "pass")
+    make_answer(b, label, "pass")
     make_answer(b, hotline, "mismatch", override_reason="misread")
     c = run("submitted", this_month_day(), 0)
     make_answer(c, delivery, "mismatch")
     d = run("accepted", previous_month_day(), 9)
-    make_answer(d, delivery, "mismatch"); make_answer(d, label, "na")
+    make_answer(d, delivery, "mismatch")
+    make_answer(d, label, "na")
 
 
 def test_pass_rates_by_stage_and_area_are_traced_to_answers(db, known):

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from checkapp.fixes import queries, scoring, services
-from checkapp.models import ChecklistVersion, CheckItem, Fix, utcnow
+from checkapp.models import CheckItem, ChecklistVersion, Fix, utcnow
 
 EN = {"Accept-Language": "en"}
 
@@ -40,7 +40,8 @@ def test_two_versions_with_the_same_item_key_make_one_fix_named_after_the_newest
     make_answer(run2, v2.items[0], "mismatch")
     result = rows()
     assert len(result) == 1
-    assert (result[0].question, result[0].severity, result[0].failed_all, result[0].checked_all) == ("New wording", 5, 2, 2)
+    row = result[0]
+    assert (row.question, row.severity, row.failed_all, row.checked_all) == ("New wording", 5, 2, 2)
 
 
 def test_only_accepted_runs_and_not_overridden_mismatches_count(db, make_checklist, accepted, make_answer):
@@ -92,20 +93,23 @@ def test_sql_order_matches_the_python_scores_and_weights_change_it(db, make_chec
     assert [r.item_key for r in result] == ["u", "o", "s"]
     assert [r.score.value for r in result] == sorted((r.score.value for r in result), reverse=True)
     weights = scoring.merged_weights({"support": 10})
-    assert [r.item_key for r in rows(weights=weights)][0] == "s"
+    assert next(r.item_key for r in rows(weights=weights)) == "s"
 
 
 def test_filters_and_sorts(db, make_checklist, accepted, make_answer):
     checklist = make_checklist(items=[item_dict("Web", "w", stage="order", department="web", severity=2),
                                       item_dict("Log", "l", stage="delivery", department="logistics", severity=5)])
-    w, l = checklist.current_version.items
-    make_answer(accepted(checklist), w, "mismatch")
-    make_answer(accepted(checklist), l, "mismatch")
+    web, log = checklist.current_version.items
+    make_answer(accepted(checklist), web, "mismatch")
+    make_answer(accepted(checklist), log, "mismatch")
     services.apply_accepted_run(accepted(checklist, days_ago=0))
     fix_w = db.session.query(Fix).filter_by(item_key="w").one_or_none() or services.ensure_fix("w")
     fix_w.owner, fix_w.status = "Alice Martin", "in_progress"
     db.session.commit()
-    keys = lambda **f: [r.item_key for r in rows(queries.Filters(**f))]  # noqa: E731
+
+    def keys(**f):
+        return [r.item_key for r in rows(queries.Filters(**f))]
+
     assert keys(department="web") == ["w"]
     assert keys(stage="delivery") == ["l"]
     assert keys(status="in_progress") == ["w"] and keys(status="open") == ["l"]
@@ -143,7 +147,8 @@ def test_ideas_are_listed_apart_with_their_age_and_filterable(client, manager, l
     assert "Gift wrapping option" in page and "added 34 days ago" in page
     assert "Gift wrapping option" not in client.get("/fixes?kind=mismatch", headers=EN).get_data(as_text=True)
     assert "Gift wrapping option" not in client.get("/fixes?department=web", headers=EN).get_data(as_text=True)
-    assert "ajoutée il y a 34 jours" in client.get("/fixes?kind=idea", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    page = client.get("/fixes?kind=idea", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "ajoutée il y a 34 jours" in page
 
 
 @pytest.mark.parametrize("path", ["/fixes", "/fixes/export.csv", "/dashboard", "/fixes/weights", "/fixes/shares",

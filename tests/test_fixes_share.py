@@ -124,7 +124,8 @@ def test_expired_share_link_answers_410_and_unknown_404(client, db, manager, dat
 
 def test_manager_creates_a_share_link_and_sees_it_once(client, db, manager, login):
     login(manager)
-    page = client.post("/fixes/shares", data={"department": "web"}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    response = client.post("/fixes/shares", data={"department": "web"}, headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
     link = db.session.query(ShareLink).one()
     assert link.department == "web" and "/share/" in page
     token = page.split("/share/")[1].split('"')[0]

@@ -55,7 +55,8 @@ def test_share_view_shows_each_fix_photos_inside_its_card(client, db, manager, o
 
 
 def test_photo_thumbnails_are_fluid_in_their_grid(app):
-    css = open(app.static_folder + "/css/app.css", encoding="utf-8").read()
+    with open(app.static_folder + "/css/app.css", encoding="utf-8") as file:
+        css = file.read()
     assert ".photo-grid img { display: block; width: 100%; height: auto;" in css
 
 

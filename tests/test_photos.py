@@ -6,9 +6,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from images import png_header_bomb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from images import png_header_bomb
 from PIL import ExifTags, Image
 
 from checkapp.photos import PhotoRejected, StoredPhoto, delete_files, ingest

@@ -15,7 +15,10 @@ SCRIPT = """
 const { observed } = await import(process.argv[1]);
 const cases = JSON.parse(process.argv[2]);
 console.log(JSON.stringify(cases.map(([kind, fields]) => {
-  const data = { get: (n) => (n in fields ? [].concat(fields[n])[0] : null), getAll: (n) => [].concat(fields[n] ?? []) };
+  const data = {
+    get: (n) => (n in fields ? [].concat(fields[n])[0] : null),
+    getAll: (n) => [].concat(fields[n] ?? []),
+  };
   return observed(kind, data, { querySelector: () => ("missing" in fields ? {} : null) });
 })));
 """
@@ -46,7 +49,7 @@ def test_browser_and_server_read_the_answer_forms_alike():
     result = subprocess.run(["node", "--experimental-detect-module", "--input-type=module", "-e", SCRIPT,
                              FORMS_JS.as_uri(), json.dumps(cases)], capture_output=True, text=True, check=True)
     browser = json.loads(result.stdout)
-    for (kind, fields, expected), seen in zip(CASES, browser):
+    for (kind, fields, expected), seen in zip(CASES, browser, strict=True):
         form = MultiDict([(k, v) for k, vs in fields.items() for v in ([vs] if isinstance(vs, str) else vs)])
         server = observed_from_form(CheckItem(kind=kind, expected=expected), form)
         assert seen == server, (kind, fields)

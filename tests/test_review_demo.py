@@ -8,7 +8,6 @@ from checkapp.models import Invite, ReviewAction
 from checkapp.review import demo as review_demo
 from checkapp.runs import services as runs
 
-
 LATE = (dict(question="Delivered within 3 days?", promise="Delivered within 3 days", kind="number",
              expected={"op": "le", "value": 3}, unit="days", severity=4, stage="delivery", department="logistics"),)
 
@@ -19,7 +18,8 @@ def submit(run, performer):
     runs.submit_run(run, recommend_score=7, comment="", actor=performer)
 
 
-def test_review_demo_accepts_most_sends_the_newest_back_and_leaves_one_to_review(db, make_run, make_checklist, manager, staff):
+def test_review_demo_accepts_most_sends_the_newest_back_and_leaves_one_to_review(db, make_run, make_checklist,
+                                                                                   manager, staff):
     made = [make_run(performer=staff, title=f"Order {n}", checklists=[make_checklist(items=LATE)]) for n in range(4)]
     for run in made:
         submit(run, staff)

@@ -113,7 +113,7 @@ def test_send_back_refuses_items_of_another_run(submitted, manager):
 
 def test_performer_sees_the_comment_and_items_then_resubmits(client, login, manager, staff, submitted, db, app):
     run = submitted()
-    days, label = items_of(run)
+    _days, label = items_of(run)
     login(manager)
     client.post(f"/review/runs/{run.id}/return", data={"comment": "Photo the label please", "items": [label.id]})
     db.session.refresh(run)

@@ -9,8 +9,8 @@ def test_each_mismatch_card_shows_promise_observed_value_and_gap(client, login, 
     run = submitted()
     login(manager)
     page = client.get(f"/review/runs/{run.id}", headers=EN).get_data(as_text=True)
-    days, label = run.checklists[0].version.items
-    card = page[page.index(f'id="mismatch-'):page.index("</ul>", page.index('id="mismatch-'))]
+    _days, _label = run.checklists[0].version.items
+    card = page[page.index('id="mismatch-'):page.index("</ul>", page.index('id="mismatch-'))]
     assert "Delivered within 3 days" in card and "≤ 3 days" in card
     assert "Observed" in card and "5 days" in card
     assert "Gap" in card and "+2 days" in card

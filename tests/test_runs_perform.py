@@ -120,7 +120,8 @@ def test_staff_member_answers_everything_and_sends_the_run(client, login, staff,
     response = client.post(f"/runs/{run.id}/submit", data={"recommend_score": "8", "comment": "Nice lamp"}, headers=EN)
     assert response.status_code == 303
     sent = db_run(run)
-    assert sent.status == "submitted" and sent.submitted_at and sent.recommend_score == 8 and sent.comment == "Nice lamp"
+    assert sent.status == "submitted" and sent.submitted_at
+    assert sent.recommend_score == 8 and sent.comment == "Nice lamp"
     action = db.session.scalar(select(ReviewAction))
     assert action.action == "submit" and action.actor_id == staff.id
     page = client.get(f"/runs/{run.id}/perform", headers=EN).get_data(as_text=True)
@@ -155,6 +156,7 @@ def test_answers_are_read_only_after_submit(client, login, staff, make_run, db):
 
 def test_outside_tester_with_an_invite_session_performs_the_same_pages(client, make_run, db):
     from datetime import timedelta
+
     from checkapp.models import Invite, utcnow
     run = make_run()
     invite = Invite(run_id=run.id, token_hash="x" * 64, tester_name="Zoé", expires_at=utcnow() + timedelta(days=3))
@@ -187,7 +189,8 @@ ALL_KINDS = (
     (1, {"value": "handwritten"}, "mismatch", "handwritten, promised printed"),
     # The badge alone when the verdict's words would only repeat it ("Pass as promised").
     (2, {"value": "5"}, "pass", '<span class="badge outcome-pass">Pass</span>\n'),
-    (3, {"value": "Tuesday instead of Monday", "flag": "1"}, "mismatch", '<span class="badge outcome-mismatch">Mismatch</span>\n'),
+    (3, {"value": "Tuesday instead of Monday", "flag": "1"}, "mismatch",
+     '<span class="badge outcome-mismatch">Mismatch</span>\n'),
     (4, {}, "noted", '<span class="badge outcome-noted">Noted</span>\n'),
     (5, {"minutes": "39", "seconds": "0", "missing": "delivery"}, "mismatch", "+34 min late"),
 ])

@@ -216,7 +216,7 @@ def test_links_used_while_performing_are_tap_sized(client, login, staff, make_ru
     login(staff)
     first = items_of(run)[0]
     page = client.get(f"/runs/{run.id}/items/{first.id}", headers=EN).get_data(as_text=True)
-    assert re.search(r'<a class="tap-link" href="/runs/%d/items">All items</a>' % run.id, page)
+    assert re.search(rf'<a class="tap-link" href="/runs/{run.id}/items">All items</a>', page)
     page = client.get(f"/runs/{run.id}/submit", headers=EN).get_data(as_text=True)
     assert page.count('class="tap-link"') == len(items_of(run))
     from pathlib import Path

@@ -29,7 +29,8 @@ def test_manager_plans_a_run_on_current_checklist_versions(client, login, manage
         "due_date": "2026-11-27"}, headers=EN)
     assert response.status_code == 302
     run = db.session.scalar(select(Run))
-    assert (run.title, run.performer_id, run.order_reference, run.status) == ("Blue lamp", staff.id, "CMD-42", "planned")
+    assert (run.title, run.performer_id, run.order_reference, run.status) == (
+        "Blue lamp", staff.id, "CMD-42", "planned")
     assert run.ordered_at == datetime(2026, 11, 20, 9, 2)  # typed in Paris time, stored in UTC
     assert [link.version.name for link in run.checklists] == ["Hotline", "Delivery"]
 
@@ -135,7 +136,7 @@ def test_report_body_partial_renders_on_its_own(app, db, staff, make_run):
 
 def test_report_names_the_outside_tester_who_sent_the_run(client, login, manager, make_run, db):
     run = make_run(performer=None)
-    for item, observed in zip(items_of(run), ({"value": 1}, {"na": True}, {"value": 30})):
+    for item, observed in zip(items_of(run), ({"value": 1}, {"na": True}, {"value": 30}), strict=True):
         services.save_answer(run, item, observed, client_uuid=str(uuid.uuid4()))
     services.submit_run(run, recommend_score=None, comment="", actor=None, actor_label="Zoé Petit")
     db.session.commit()

@@ -28,7 +28,8 @@ def add_photo(db, run, item):
 
 def test_create_run_uses_the_given_versions_in_order(db, manager, staff, make_checklist):
     first, second = make_checklist("Delivery"), make_checklist("Hotline", area="contact_channel")
-    run = services.create_run(title=" Lamp ", brief="Order it", versions=[second.current_version, first.current_version],
+    run = services.create_run(title=" Lamp ", brief="Order it",
+                              versions=[second.current_version, first.current_version],
                               performer=staff, created_by=manager, order_reference="A-1")
     assert run.status == "planned" and run.title == "Lamp" and run.performer_id == staff.id
     assert [v.name for v, _items in services.run_items(run)] == ["Hotline", "Delivery"]
@@ -134,7 +135,7 @@ def test_not_applicable_answers_need_no_photo_and_optional_items_no_answer(db, s
 
 def test_resubmitting_a_returned_run_is_recorded_as_such(db, staff, make_run):
     run = make_run(performer=staff, status="returned")
-    for item, observed in zip(items_of(run), ({"value": 1}, {"na": True}, {"value": 30})):
+    for item, observed in zip(items_of(run), ({"value": 1}, {"na": True}, {"value": 30}), strict=True):
         services.save_answer(run, item, observed, client_uuid=str(uuid.uuid4()))
     assert run.status == "returned"
     services.submit_run(run, recommend_score=None, comment="", actor=None, actor_label="Zoé")

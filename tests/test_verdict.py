@@ -10,10 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checkapp import verdict as v
-from checkapp.verdict import wording
 from checkapp.verdict import (
-    KINDS, MISMATCH, NA, NOTED, PASS, ObservationError, PromiseError, Verdict,
-    describe, describe_promise, evaluate, validate_expected,
+    KINDS,
+    MISMATCH,
+    NA,
+    NOTED,
+    PASS,
+    ObservationError,
+    PromiseError,
+    Verdict,
+    describe,
+    describe_promise,
+    evaluate,
+    validate_expected,
+    wording,
 )
 
 CHOICE = {"options": ["printed", "handwritten"], "promised": ["printed"]}

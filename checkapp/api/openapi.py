@@ -116,7 +116,8 @@ PATHS = {
         }}}},
         "responses": {
             "201": _json(_ref("Answer"), "Stored."),
-            "200": _json(_ref("Answer"), "This client_uuid was already stored with the same content: the stored answer."),
+            "200": _json(_ref("Answer"),
+                         "This client_uuid was already stored with the same content: the stored answer."),
             **WRITE_ERRORS,
             "404": _error("The run is not this person's, or the item is not part of it."),
             "409": _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"answer": _ref("Answer")}}]},

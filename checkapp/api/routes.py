@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from .. import photos
 from ..evidence import services as evidence
 from ..extensions import db
+from ..messages import N_
 from ..models import Answer, utcnow
 from ..navigation import current_locale
 from ..permissions import current_invite, get_run_or_404
 from ..runs import services as runs
-from ..messages import N_
 from .errors import api_error
 from .openapi import document
 from .serializers import answer_json, photo_json, run_json

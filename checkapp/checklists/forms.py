@@ -2,11 +2,14 @@
 (no JavaScript needed), turned into the JSON of `verdict.validate_expected` and checked by it."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l
+from typing import ClassVar
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import glossary, verdict
@@ -65,7 +68,8 @@ class ItemForm(FlaskForm):
     kind = SelectField(_l("Kind of answer"), choices=glossary.choices(glossary.ITEM_KINDS), default="yes_no")
     show_kind = SubmitField(_l("Show the fields for this kind"))
     # yes / no
-    yes_no_value = RadioField(_l("Promised answer"), choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], default="yes")
+    yes_no_value = RadioField(_l("Promised answer"),
+                              choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], default="yes")
     # number
     number_op = SelectField(_l("The value must be"), choices=OPERATORS, default="le")
     number_value = StringField(_l("Value (minimum for “between”)"), filters=[strip], render_kw=NUMERIC)
@@ -98,9 +102,10 @@ class ItemForm(FlaskForm):
     help_text = TextAreaField(_l("Help for the tester"), filters=[strip], validators=[Optional(), Length(max=5_000)])
 
     # The field that shows a promise error, per kind.
-    ERROR_FIELD = {"yes_no": "yes_no_value", "number": "number_value", "duration": "duration_minutes",
-                   "time_window": "window_start", "choice": "choice_options", "rating": "rating_min",
-                   "email": "email_delay_minutes"}
+    ERROR_FIELD: ClassVar[dict[str, str]] = {
+        "yes_no": "yes_no_value", "number": "number_value", "duration": "duration_minutes",
+        "time_window": "window_start", "choice": "choice_options", "rating": "rating_min",
+        "email": "email_delay_minutes"}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -1,7 +1,7 @@
 """The ready-made checklists: one JSON file per area and language in `library/`, in the import format."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .. import glossary
@@ -11,7 +11,7 @@ LIBRARY_DIR = Path(__file__).parent / "library"
 LANGUAGES = ("fr", "en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def entry(area: str, language: str) -> dict | None:
     """The checked content of one ready-made checklist, or None when there is none."""
     if area not in glossary.AREAS or language not in LANGUAGES:

@@ -1,6 +1,7 @@
 """The checklist editor (managers only): list, details, items, versions, library, import/export."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 

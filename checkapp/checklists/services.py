@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, func, select
 
 from .. import verdict
 from ..extensions import db
-from ..models import Checklist, ChecklistVersion, CheckItem, RunChecklist, User
+from ..models import CheckItem, Checklist, ChecklistVersion, RunChecklist, User
 
 ITEM_FIELDS = ("question", "promise", "kind", "expected", "unit", "severity", "stage",
                "department", "photo_required", "required", "help_text")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 
 from .. import glossary, verdict
+from ..messages import N_
 from ..models import Checklist, ChecklistVersion, User
 from . import services
-from ..messages import N_
 
 FORMAT = "checkapp.checklist"
 FORMAT_VERSION = 1

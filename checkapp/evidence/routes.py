@@ -3,8 +3,18 @@ from __future__ import annotations
 
 import uuid
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -141,7 +151,7 @@ def upload_photos(run_id: int, item_id: int):
     config = current_app.config
     saved: list[tuple[Photo, bool]] = []
     rejected: list[PhotoRejected] = []
-    for upload, client_uuid in zip(files, _client_uuids(form.client_uuid.data, len(files))):
+    for upload, client_uuid in zip(files, _client_uuids(form.client_uuid.data, len(files)), strict=True):
         try:
             saved.append(services.add_photo(
                 run, item, upload.read(), photo_dir=config["PHOTO_DIR"],
@@ -234,7 +244,8 @@ def upload_email(run_id: int, item_id: int):
         return _refuse(run, item.id, 409, _reused_message())
     db.session.commit()
     if wants_json():
-        return jsonify(email={"id": evidence.id, "sender": evidence.sender, "subject": evidence.subject,
-                              "answer_id": answer.id, "outcome": answer.outcome, "gap": answer.gap}), 200 if replayed else 201
+        body = jsonify(email={"id": evidence.id, "sender": evidence.sender, "subject": evidence.subject,
+                              "answer_id": answer.id, "outcome": answer.outcome, "gap": answer.gap})
+        return body, 200 if replayed else 201
     flash(_("Email added: the verdict below is based on it."), "success")
     return _back_to_item(run, item)

@@ -6,7 +6,7 @@ so every path that does not end in a commit removes them again (see `_FileLedger
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +19,15 @@ from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key
 from ..runs.services import RunLocked, is_editable, item_belongs, lock_run, save_answer
 
 __all__ = [
-    "RunLocked", "EmailSummary", "add_photo", "duplicate_of", "delete_photo", "add_email",
-    "latest_email", "email_summary", "item_of_run",
+    "EmailSummary",
+    "RunLocked",
+    "add_email",
+    "add_photo",
+    "delete_photo",
+    "duplicate_of",
+    "email_summary",
+    "item_of_run",
+    "latest_email",
 ]
 
 
@@ -84,7 +91,8 @@ def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_byt
         raise RunLocked()
     if not item_belongs(run, item):
         raise ValueError(f"item {item.id} is not part of run {run.id}")
-    stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=local_now())  # cameras write EXIF times in local time, without a zone
+    # Cameras write EXIF times in local time, without a zone.
+    stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=local_now())
     names = (stored.display_name, stored.thumb_name)
     photo = Photo(
         client_uuid=client_uuid or new_key(), run_id=run.id, item_id=item.id,
@@ -134,7 +142,7 @@ def delete_photo(photo: Photo, photo_dir: str) -> None:
 # --- confirmation emails -------------------------------------------------------------------------
 
 def _naive_utc(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment else None
 
 
 def _as_text(raw: bytes | str) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Answer, Checklist, ChecklistVersion, CheckItem, Fix, Run, utcnow
+from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Run, utcnow
 from .queries import COUNTED_STATUS, OPEN_STATUSES, counted_mismatch, month_bucket, newest_items
 
 MONTHS = 12

@@ -19,7 +19,7 @@ def load(users: dict) -> None:
         dict(status="in_progress", owner="Nadia (logistique)", effort="small", due_date=today - timedelta(days=4)),
         dict(status="open", owner="Hugo (web)", effort="large", due_date=today + timedelta(days=10)),
     )
-    for fix, plan in zip(fixes, plans):
+    for fix, plan in zip(fixes, plans, strict=False):  # there may be fewer fixes than plans
         for field, value in plan.items():
             setattr(fix, field, value)
     if fixes:

@@ -2,9 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..glossary import DEPARTMENTS, EFFORTS, STAGES, choices
 from .scoring import MAX_WEIGHT, MIN_WEIGHT
@@ -17,7 +16,8 @@ class FixForm(FlaskForm):
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=120)])
     department = SelectField(_l("Department"), choices=choices(DEPARTMENTS), validators=[DataRequired()])
     due_date = DateField(_l("Due date"), validators=[Optional()])
-    effort = SelectField(_l("Effort"), choices=[SelectChoice("", _l("Not estimated (counts as medium)"))] + choices(EFFORTS),
+    effort = SelectField(_l("Effort"),
+                         choices=[SelectChoice("", _l("Not estimated (counts as medium)")), *choices(EFFORTS)],
                          validators=[Optional()])
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_decimal, get_locale, gettext as _, ngettext
+from flask_babel import format_date, format_decimal, get_locale, ngettext
+from flask_babel import gettext as _
 
 from .. import glossary, verdict
 from ..models import utcnow
@@ -86,7 +87,8 @@ def csv_cells(row: FixRow) -> list[str]:
     return [
         str(row.rank), row.question + (f" — {row.promise}" if row.promise else ""), number(row.score.value),
         str(row.severity), f"{row.failed_recent}/{row.checked_recent}", f"{row.failed_all}/{row.checked_all}",
-        str(glossary.STAGES.get(row.stage, row.stage)), str(glossary.DEPARTMENTS.get(row.department, row.department or "")),
+        str(glossary.STAGES.get(row.stage, row.stage)),
+        str(glossary.DEPARTMENTS.get(row.department, row.department or "")),
         str(glossary.FIX_STATUSES.get(row.status, row.status)), row.owner, date_or_blank(row.due_date),
         str(glossary.EFFORTS.get(row.effort, "")) if row.effort else "",
         date_or_blank(row.first_seen), date_or_blank(row.last_seen), worst_gap(row),

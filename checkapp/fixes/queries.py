@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..glossary import FIX_STATUSES, STAGES
-from ..models import Answer, Checklist, ChecklistVersion, CheckItem, Fix, Photo, Run, utcnow
+from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Photo, Run, utcnow
 from . import scoring
 
 COUNTED_STATUS = "accepted"

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
-from flask_babel import format_date, format_percent, gettext as _
+from flask_babel import format_date, format_percent
+from flask_babel import gettext as _
 
 from .. import glossary
 from . import charts, dashboard
@@ -29,7 +30,8 @@ def register(bp, manager_only) -> None:
         open_chart = charts.bar_chart(_("Open fixes by department"), bars,
                                       desc=_("Number of open or in-progress fixes.")) if bars else None
         return render_template(
-            "fixes/dashboard.html", months=months, month_labels=labels, signed=charts.signed, stage_charts=stage_charts, area_charts=area_charts,
+            "fixes/dashboard.html", months=months, month_labels=labels, signed=charts.signed,
+            stage_charts=stage_charts, area_charts=area_charts,
             nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
             overdue=dashboard.overdue_fixes())
 

@@ -26,7 +26,7 @@ def register(bp, manager_only) -> None:
         new_url = None
         if form.validate_on_submit():
             expires = datetime.combine(form.expires_on.data, time.max) if form.expires_on.data else None
-            link, token = services.create_share(form.department.data, current_user, expires)
+            _link, token = services.create_share(form.department.data, current_user, expires)
             db.session.commit()
             new_url = public_url("fixes.share_view", token=token)
             flash(_("Link created. Copy it now: for safety it is shown only once."), "success")

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..forms import ButtonForm
-from ..models import Checklist, Invite, Run, User
 from ..i18n import local_to_utc
+from ..models import Checklist, Invite, Run, User
 from ..permissions import INVITE_SESSION_KEY, invite_is_usable, manager_required
 from ..urls import public_url
 from . import services

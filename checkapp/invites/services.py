@@ -13,8 +13,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import ChecklistVersion, Invite, ReviewAction, Run, User, utcnow
 from ..messages import N_, UserError
+from ..models import ChecklistVersion, Invite, ReviewAction, Run, User, utcnow
 from ..tokens import find_by_token, new_token
 
 DEFAULT_DAYS = 14

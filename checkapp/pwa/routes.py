@@ -1,6 +1,7 @@
 """The installable app: web manifest, service worker at the root, offline page and outbox page."""
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..i18n import LOCALES
@@ -70,7 +71,8 @@ def manifest_data(lang: str) -> dict:
 @bp.get("/launch")
 def launch():
     """Where the installed app opens: the tester's run, or the staff member's home."""
-    if not current_user.is_authenticated and current_invite() is not None and "invites.welcome" in current_app.view_functions:
+    if (not current_user.is_authenticated and current_invite() is not None
+            and "invites.welcome" in current_app.view_functions):
         return redirect(url_for("invites.welcome"))
     return redirect(url_for("main.home"))
 

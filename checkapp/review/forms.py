@@ -17,8 +17,9 @@ class CheckboxesField(SelectMultipleField):
 class SendBackForm(FlaskForm):
     comment = TextAreaField(
         _l("Comment for the person who performed the run"), filters=[strip],
-        validators=[DataRequired(_l("Write a comment: the person who performed the run needs to know what to look at again.")),
-                    Length(max=5000)])
+        validators=[
+            DataRequired(_l("Write a comment: the person who performed the run needs to know what to look at again.")),
+            Length(max=5000)])
     items = CheckboxesField(_l("Items it concerns"), coerce=int)
 
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Answer, CheckItem, ReviewAction, Run, User, utcnow
 from ..messages import N_, UserError
+from ..models import Answer, CheckItem, ReviewAction, Run, User, utcnow
 
 REVIEWABLE_STATUSES = ("submitted",)
 

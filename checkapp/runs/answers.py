@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
+from ..messages import N_
 from ..models import CheckItem
 from .services import AnswerRejected
-from ..messages import N_
-
 
 _TIME = re.compile(r"([0-9]{1,2})[:hH.]([0-9]{2})")
 

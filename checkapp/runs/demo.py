@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from .. import photos
 from ..extensions import db
-from ..models import Checklist, CheckItem, Photo, ReviewAction, Run, utcnow
+from ..models import CheckItem, Checklist, Photo, ReviewAction, Run, utcnow
 from . import services
 
 # (days ago, title, areas, performer is staff?, mismatches on: slot, label, email, hotline, recommend)
@@ -87,7 +87,7 @@ def _submitted_run(index, days, title, versions, performer, tester, mismatches, 
         versions=versions, performer=performer, created_by=manager, ordered_at=ordered_at,
         due_date=(ordered_at + timedelta(days=7)).date(), order_reference=f"CMD-{19800 + index * 37}")
     run.created_at = ordered_at - timedelta(days=2)
-    flags = dict(zip(("slot", "label", "email", "hotline"), mismatches))
+    flags = dict(zip(("slot", "label", "email", "hotline"), mismatches, strict=True))
     for number, item in enumerate(services.all_items(run)):
         topic = _topic(item)
         mismatch = flags.get(topic, False) if topic else rng.random() < 0.12
@@ -124,7 +124,8 @@ def _observed(item: CheckItem, mismatch: bool, rng: random.Random) -> dict:
             return {"value": max(limit - rng.randint(4, 20), 0) if mismatch else limit + rng.randint(0, 24)}
         return {"value": limit + rng.randint(1, 3) if mismatch else max(limit - rng.randint(0, 1), 0)}
     if kind == "time_window":
-        return {"value": rng.choice(("15:20", "16:05", "14:40")) if mismatch else rng.choice(("09:15", "10:40", "12:05"))}
+        late, on_time = ("15:20", "16:05", "14:40"), ("09:15", "10:40", "12:05")
+        return {"value": rng.choice(late) if mismatch else rng.choice(on_time)}
     if kind == "choice":
         options, promised = expected.get("options", []), expected.get("promised", [])
         others = [o for o in options if o not in promised]

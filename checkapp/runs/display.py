@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal, gettext as _
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 
 from .. import verdict
-from ..models import Answer, ChecklistVersion, CheckItem, Photo, Run
+from ..models import Answer, CheckItem, ChecklistVersion, Photo, Run
 from ..navigation import current_locale
 from . import services
 

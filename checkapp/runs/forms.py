@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateField, DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..glossary import RUN_STATUSES, choices
 
@@ -31,7 +31,7 @@ class RunFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("All statuses"))] + choices(RUN_STATUSES),
+    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("All statuses")), *choices(RUN_STATUSES)],
                          validators=[Optional()])
     q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=200)])
 

@@ -10,14 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..messages import N_
 from ..permissions import current_invite, get_run_or_404
 from . import display, services
 from .answers import observed_from_form
 from .forms import SubmitForm
 from .routes import bp
-from ..messages import N_
-
-
 
 LOCKED_MESSAGE = N_("This run has been sent: its answers can no longer be changed. Nothing was saved.")
 
@@ -69,7 +67,9 @@ def perform_item(run_id: int, item_id: int):
         except services.AnswerRejected as rejected:
             error, status = _(rejected.message, **rejected.params), 400
         except services.AnswerConflict:
-            error, status = _("This form was already sent with another answer. Check the answer shown and send it again if needed."), 409
+            error = _("This form was already sent with another answer. "
+                      "Check the answer shown and send it again if needed.")
+            status = 409
         else:
             db.session.commit()
             return redirect(url_for("runs.perform_item", run_id=run.id, item_id=item.id, saved=1), code=303)

@@ -48,7 +48,8 @@ def checklist_choices() -> list[SelectChoice]:
 
 def performer_choices() -> list[SelectChoice]:
     staff = db.session.scalars(select(User).where(User.active.is_(True), User.role == "staff").order_by(User.name))
-    return [SelectChoice(0, _("Nobody yet: invite an outside tester later"))] + [SelectChoice(u.id, u.name) for u in staff]
+    return [SelectChoice(0, _("Nobody yet: invite an outside tester later")),
+            *(SelectChoice(u.id, u.name) for u in staff)]
 
 
 @bp.route("/runs/new", methods=["GET", "POST"])

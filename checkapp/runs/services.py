@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from .. import verdict
 from ..extensions import db
-from ..models import Answer, ChecklistVersion, CheckItem, Photo, ReviewAction, Run, RunChecklist, User, utcnow
+from ..models import Answer, CheckItem, ChecklistVersion, Photo, ReviewAction, Run, RunChecklist, User, utcnow
 
 EDITABLE_STATUSES = ("planned", "in_progress", "returned")
 

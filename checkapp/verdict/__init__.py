@@ -6,8 +6,18 @@ put verdicts and promises into words for one locale. Expected and observed value
 dicts stored as-is with items and answers.
 """
 from .rules import (
-    KINDS, MISMATCH, NA, NOTED, OPS, PASS, ObservationError, PromiseError, Verdict, VerdictError,
-    evaluate, validate_expected,
+    KINDS,
+    MISMATCH,
+    NA,
+    NOTED,
+    OPS,
+    PASS,
+    ObservationError,
+    PromiseError,
+    Verdict,
+    VerdictError,
+    evaluate,
+    validate_expected,
 )
 from .wording import describe, describe_promise
 

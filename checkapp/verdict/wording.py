@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import cache, reduce
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ class _Lang:
         return reduce(lambda a, b: self._("%(first)s; %(second)s", first=a, second=b), parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lang(locale: str) -> _Lang:
     """The catalog of one locale, loaded once; unknown locales read as English."""
     try:
