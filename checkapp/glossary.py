@@ -2,6 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from .verdict import kinds
+
 ROLES = {"manager": _l("Manager"), "staff": _l("Staff member")}
 
 AREAS = {
@@ -33,17 +35,7 @@ DEPARTMENTS = {
     "marketing": _l("Marketing"),
 }
 
-ITEM_KINDS = {
-    "yes_no": _l("Yes / no"),
-    "number": _l("Number with a bound"),
-    "duration": _l("Duration (stopwatch)"),
-    "time_window": _l("Time of day within a window"),
-    "choice": _l("Single choice"),
-    "rating": _l("Rating 1–5"),
-    "text": _l("Free text"),
-    "photo": _l("Photo only"),
-    "email": _l("Confirmation email"),
-}
+ITEM_KINDS = {kind.name: _l(kind.label) for kind in kinds.ALL}
 
 SEVERITIES = {
     1: _l("1 — cosmetic"),

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import glossary
+from .verdict import kinds
 
 MENU = (
     ("runs.index", _l("Runs"), ("manager", "staff")),
@@ -30,4 +31,5 @@ def current_locale() -> str:
 
 
 def template_helpers() -> dict:
-    return {"main_navigation": main_navigation, "current_locale": current_locale, "glossary": glossary}
+    return {"main_navigation": main_navigation, "current_locale": current_locale, "glossary": glossary,
+            "kinds": kinds}

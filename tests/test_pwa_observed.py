@@ -8,7 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from checkapp.models import CheckItem
-from checkapp.runs.answers import observed_from_form
+from checkapp.verdict.kinds import observed_from_fields
 
 FORMS_JS = Path(__file__).resolve().parent.parent / "static" / "js" / "forms.js"
 SCRIPT = """
@@ -51,5 +51,5 @@ def test_browser_and_server_read_the_answer_forms_alike():
     browser = json.loads(result.stdout)
     for (kind, fields, expected), seen in zip(CASES, browser, strict=True):
         form = MultiDict([(k, v) for k, vs in fields.items() for v in ([vs] if isinstance(vs, str) else vs)])
-        server = observed_from_form(CheckItem(kind=kind, expected=expected), form)
+        server = observed_from_fields(CheckItem(kind=kind, expected=expected), form)
         assert seen == server, (kind, fields)

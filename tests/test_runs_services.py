@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from checkapp.models import Answer, Photo, ReviewAction
 from checkapp.runs import services
-from checkapp.runs.answers import observed_from_form
 from checkapp.runs.services import AnswerConflict, AnswerRejected, RunLocked, SubmitBlocked
+from checkapp.verdict.kinds import observed_from_fields
 
 
 def items_of(run):
@@ -173,7 +173,7 @@ class Item:
     ("email", {"minutes": "39"}, {"delay_seconds": 2340}),
 ])
 def test_form_fields_become_the_verdicts_observed_value(kind, form, observed):
-    assert observed_from_form(Item(kind), form) == observed
+    assert observed_from_fields(Item(kind), form) == observed
 
 
 @pytest.mark.parametrize("kind, form", [
@@ -183,4 +183,4 @@ def test_form_fields_become_the_verdicts_observed_value(kind, form, observed):
 ])
 def test_unreadable_form_fields_are_rejected(kind, form):
     with pytest.raises(AnswerRejected):
-        observed_from_form(Item(kind), form)
+        observed_from_fields(Item(kind), form)

@@ -180,13 +180,14 @@ def test_validate_expected_keeps_only_the_promise():
     assert "dice" in str(caught.value)
 
 
+# The whole number line, so these promises allow negative values (as a temperature would).
 bounds = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 
 @settings(database=None)
 @given(op=st.sampled_from(["le", "ge", "eq"]), bound=bounds, value=bounds)
 def test_single_bound_properties(op, bound, value):
-    verdict = evaluate("number", {"op": op, "value": bound}, {"value": value})
+    verdict = evaluate("number", {"op": op, "value": bound, "allow_negative": True}, {"value": value})
     within = {"le": value <= bound, "ge": value >= bound, "eq": value == bound}[op]
     assert (verdict.outcome == PASS) == within
     assert (verdict.gap == 0) == within
@@ -202,7 +203,8 @@ def test_single_bound_properties(op, bound, value):
 @given(low=bounds, width=st.floats(0, 1e6), value=bounds)
 def test_between_properties(low, width, value):
     high = low + width
-    verdict = evaluate("number", {"op": "between", "min": low, "max": high}, {"value": value})
+    verdict = evaluate("number", {"op": "between", "min": low, "max": high, "allow_negative": True},
+                       {"value": value})
     assert (verdict.outcome == PASS) == (low <= value <= high)
     if value > high:
         assert verdict.gap == pytest.approx(value - high)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from .. import photos
 from ..extensions import db
 from ..models import CheckItem, Checklist, Photo, ReviewAction, Run, utcnow
+from ..verdict import kinds
 from . import services
 
 # (days ago, title, areas, performer is staff?, mismatches on: slot, label, email, hotline, recommend)
@@ -35,6 +36,8 @@ SUBMITTED = (
      (False, True, False, True), 7),
 )
 TESTERS = ("Zoé Petit", "Karim Benali")
+RECURRING = {("delivery", kinds.TimeWindow.name): "slot", ("packaging", kinds.Choice.name): "label",
+             ("confirmation_email", kinds.Email.name): "email", ("contact_channel", kinds.Duration.name): "hotline"}
 
 NOTES = {
     "slot": "SMS à 11:45 pour appeler le transporteur ; livré à 15:20, après le créneau.",
@@ -106,44 +109,13 @@ def _submitted_run(index, days, title, versions, performer, tester, mismatches, 
 
 def _topic(item: CheckItem) -> str | None:
     """Which recurring problem this item checks, recognised by its kind in its checklist's area."""
-    area = item.version.checklist.area
-    return {("delivery", "time_window"): "slot", ("packaging", "choice"): "label",
-            ("confirmation_email", "email"): "email", ("contact_channel", "duration"): "hotline"
-            }.get((area, item.kind))
+    return RECURRING.get((item.version.checklist.area, item.kind))
 
 
 def _observed(item: CheckItem, mismatch: bool, rng: random.Random) -> dict:
-    expected, kind = item.expected or {}, item.kind
     if not item.required and not mismatch and rng.random() < 0.6:
         return {"na": True}
-    if kind == "yes_no":
-        return {"value": expected.get("value", True) != mismatch}
-    if kind == "number":
-        limit, op = expected.get("value", 1), expected.get("op", "le")
-        if op == "ge":
-            return {"value": max(limit - rng.randint(4, 20), 0) if mismatch else limit + rng.randint(0, 24)}
-        return {"value": limit + rng.randint(1, 3) if mismatch else max(limit - rng.randint(0, 1), 0)}
-    if kind == "time_window":
-        late, on_time = ("15:20", "16:05", "14:40"), ("09:15", "10:40", "12:05")
-        return {"value": rng.choice(late) if mismatch else rng.choice(on_time)}
-    if kind == "choice":
-        options, promised = expected.get("options", []), expected.get("promised", [])
-        others = [o for o in options if o not in promised]
-        return {"value": others[0] if mismatch and others else promised[0]}
-    if kind == "rating":
-        return {"value": rng.choice((2, 3)) if mismatch else rng.choice((4, 5))}
-    if kind == "duration":
-        if mismatch:
-            return {"value": rng.choice((250, 310, 195)), "laps": [45, 130]}
-        return {"value": rng.choice((40, 75, 95))}
-    if kind == "email":
-        observed = {"delay_seconds": 2340 if mismatch else rng.choice((20, 45, 90))}
-        if expected.get("phrases"):
-            observed["missing_phrases"] = []
-        return observed
-    if kind == "text":
-        return {"value": "Livraison annoncée pour mardi, comme sur la page de paiement.", "flag": mismatch}
-    return {"flag": mismatch}
+    return kinds.get(item.kind).demo(item.expected or {}, mismatch, rng)
 
 
 def _answer(run: Run, item: CheckItem, observed: dict, performer, at, note: str = ""):

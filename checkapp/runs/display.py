@@ -3,25 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from .. import verdict
 from ..models import Answer, CheckItem, ChecklistVersion, Photo, Run
 from ..navigation import current_locale
+from ..verdict import kinds
 from . import services
-
-
-def duration_words(seconds: float) -> str:
-    """ "4 min 10 s" (the verdict's own msgids)."""
-    hours, rest = divmod(round(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [_("%(num)s h", num=hours)] if hours else []
-    if minutes:
-        parts.append(_("%(num)s min", num=minutes))
-    if secs or not parts:
-        parts.append(_("%(num)s s", num=secs))
-    return " ".join(parts)
 
 
 def clock(seconds: float) -> str:
@@ -46,32 +34,10 @@ def verdict_words(item: CheckItem, answer: Answer) -> str:
 
 def observed_words(item: CheckItem, answer: Answer) -> str:
     """What was observed, in words: "No", "5 days", "4 min 10 s", "15:20", "3/5"."""
-    value = answer.value or {}
-    if value.get("na"):
-        return _("Not applicable")
-    observed = value.get("value")
-    kind = item.kind
-    if kind == "yes_no":
-        return _("Yes") if observed else _("No")
-    if kind == "number":
-        unit = (item.unit or "").strip()
-        return f"{format_decimal(observed)} {unit}".strip()
-    if kind == "duration":
-        return duration_words(observed)
-    if kind == "rating":
-        return f"{observed}/5"
-    if kind in ("time_window", "choice", "text"):
-        return str(observed)
-    if kind == "photo":
-        return _("Flagged as a mismatch") if value.get("flag") else _("No mismatch flagged")
-    if kind == "email":
-        parts = []
-        if value.get("delay_seconds") is not None:
-            parts.append(_("arrived after %(delay)s", delay=duration_words(value["delay_seconds"])))
-        if value.get("missing_phrases"):
-            parts.append(_("missing: %(phrases)s", phrases=", ".join(value["missing_phrases"])))
-        return "; ".join(parts) or _("Checked")
-    return ""
+    try:
+        return kinds.describe_observed(item.kind, answer.value or {}, item.unit, current_locale())
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 def laps_words(answer: Answer | None) -> list[str]:
@@ -97,7 +63,7 @@ class Row:
     def gap_words(self) -> str:
         """The verdict's words when they say more than the outcome's own label: a mismatch's gap
         ("+2 days"). Otherwise they only repeat it: "Pass as promised", "Mismatch flagged as a mismatch"."""
-        return self.verdict if self.outcome == "mismatch" and self.item.kind not in ("text", "photo") else ""
+        return self.verdict if self.outcome == "mismatch" and kinds.get(self.item.kind).gap_in_words else ""
 
 
 def row(item: CheckItem, answer: Answer | None, photos: list[Photo] | None = None) -> Row:

@@ -12,8 +12,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..messages import N_
 from ..permissions import current_invite, get_run_or_404
+from ..verdict.kinds import observed_from_fields as observed_from_form
 from . import display, services
-from .answers import observed_from_form
 from .forms import SubmitForm
 from .routes import bp
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from .. import verdict
 from ..extensions import db
 from ..models import Answer, CheckItem, ChecklistVersion, Photo, ReviewAction, Run, RunChecklist, User, utcnow
+from ..verdict.kinds import AnswerRejected
 
 EDITABLE_STATUSES = ("planned", "in_progress", "returned")
 
@@ -26,15 +27,6 @@ class AnswerConflict(Exception):
     def __init__(self, existing: Answer) -> None:
         self.existing = existing
         super().__init__(f"client_uuid {existing.client_uuid} already used with different content")
-
-
-class AnswerRejected(Exception):
-    """The observed value cannot be judged; ``message`` is a msgid, ``params`` fill it."""
-
-    def __init__(self, message: str, params: dict | None = None) -> None:
-        self.message = message
-        self.params = params or {}
-        super().__init__(message % self.params if self.params else message)
 
 
 @dataclass
