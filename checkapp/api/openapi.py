@@ -1,6 +1,8 @@
 """The OpenAPI 3 document of the JSON API, kept beside the routes (a test checks they match)."""
 from copy import deepcopy
 
+from ..verdict import kinds
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -37,10 +39,9 @@ SCHEMAS = {
     },
     "Observed": {
         "type": "object",
-        "description": "What was observed, by item kind: yes_no {value: bool}; number {value: number}; "
-                       "duration {value: seconds, laps?: [seconds]}; time_window {value: 'HH:MM'}; "
-                       "choice {value: option}; rating {value: 1-5}; text {value: string, flag: bool}; "
-                       "photo {flag: bool}; any kind {na: true} for not applicable.",
+        "description": "What was observed, by item kind: "
+                       + "; ".join(f"{kind.name} {kind.observed_doc}" for kind in kinds.ALL)
+                       + "; any kind {na: true} for not applicable.",
         "additionalProperties": True,
     },
     "Answer": {
@@ -60,7 +61,8 @@ SCHEMAS = {
             "id": {"type": "integer"}, "checklist": {"type": "string"}, "position": {"type": "integer"},
             "question": {"type": "string"}, "promise": {"type": "string"},
             "promise_text": {"type": "string", "description": "The expected value in words, e.g. '≤ 3 days'."},
-            "kind": {"type": "string"}, "expected": {"type": "object"}, "unit": {"type": "string", "nullable": True},
+            "kind": {"type": "string", "enum": list(kinds.NAMES)}, "expected": {"type": "object"},
+            "unit": {"type": "string", "nullable": True},
             "severity": {"type": "integer"}, "stage": {"type": "string"}, "department": {"type": "string"},
             "required": {"type": "boolean"}, "photo_required": {"type": "boolean"},
             "help_text": {"type": "string"}, "photo_count": {"type": "integer"},

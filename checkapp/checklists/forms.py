@@ -59,7 +59,8 @@ class ItemForm(FlaskForm):
     question = StringField(_l("Question"), filters=[strip],
                            validators=[DataRequired(_l("Write the question to answer.")), Length(max=500)])
     promise = StringField(_l("Promise"), filters=[strip], validators=[Length(max=500)])
-    kind = SelectField(_l("Kind of answer"), choices=glossary.choices(glossary.ITEM_KINDS), default="yes_no")
+    kind = SelectField(_l("Kind of answer"), choices=glossary.choices(glossary.ITEM_KINDS),
+                       default=kinds.YesNo.name)
     show_kind = SubmitField(_l("Show the fields for this kind"))
     unit = StringField(_l("Unit"), filters=[strip], validators=[Length(max=30)])
     severity = SelectField(_l("Severity"), coerce=int, choices=glossary.choices(glossary.SEVERITIES), default=3)

@@ -45,8 +45,9 @@ class Email(Kind):
             raise AnswerRejected(N_("Enter how long the email took to arrive, or mark the item not applicable."))
         return observed
 
-    def judge(self, expected, observed):
-        """Mismatch when a check fails; pass only when every promised check could be made."""
+    @staticmethod
+    def _checks(expected: dict, observed: dict) -> tuple[float | None, list[str]]:
+        """The observed delay (None if not measured) and the missing phrases."""
         delay = observed.get("delay_seconds")
         if delay is not None:
             delay = number(delay, ObservationError, N_("The email delay must be a number of seconds."))
@@ -54,6 +55,11 @@ class Email(Kind):
             raise ObservationError(N_("The email was not checked for the promised phrases."))
         missing = texts(observed.get("missing_phrases") or [], ObservationError,
                         N_("Missing phrases must be a list of texts."))
+        return delay, missing
+
+    def judge(self, expected, observed):
+        """Mismatch when a check fails; pass only when every promised check could be made."""
+        delay, missing = self._checks(expected, observed)
         limit = expected.get("max_delay_seconds")
         gap = None if limit is None or delay is None else max(float(delay - limit), 0.0)
         detail = {"delay_seconds": delay, "max_delay_seconds": limit, "missing_phrases": missing}
