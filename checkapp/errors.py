@@ -1,10 +1,14 @@
 """Error pages and JSON errors in the user's language."""
-from flask import jsonify, render_template, request
+import math
+
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .throttle import retry_after
 
 
 def wants_json() -> bool:
@@ -27,6 +31,17 @@ def messages() -> dict[int, tuple[str, str]]:
     }
 
 
+def try_again_in(seconds: int) -> str:
+    if seconds < 90:
+        return ngettext("Try again in %(num)d second.", "Try again in %(num)d seconds.", seconds)
+    minutes = math.ceil(seconds / 60)
+    return ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes)
+
+
+def too_many_attempts(seconds: int) -> str:
+    return _("Too many attempts.") + " " + try_again_in(seconds)
+
+
 def render_error(status: int, detail: str | None = None):
     title, hint = messages().get(status, messages()[500])
     if wants_json():
@@ -38,6 +53,16 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _("The form had expired. Reload the page and try again; nothing was changed."))
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        # Whichever limit refused (a FailureLimit or a Flask-Limiter decorator), never its raw
+        # English wording ("5 per 1 minute"): when to try again, in the person's language.
+        seconds = retry_after(error)
+        response = make_response(render_error(429, try_again_in(seconds) if seconds else None))
+        if seconds:
+            response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

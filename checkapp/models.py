@@ -33,10 +33,15 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, server_default="1")
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the id kept in session and remember cookies: raising it ends every copy of them.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_manager(self) -> bool:

@@ -109,7 +109,7 @@ def login(client):
 
     def log_in(user, a_client=None):
         with (a_client or client).session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return a_client or client
 

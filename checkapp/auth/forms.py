@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..glossary import ROLES, choices
+from .services import MIN_PASSWORD_LENGTH
 
 
 def strip(value):
@@ -26,5 +27,17 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(ROLES), default="staff")
     password = PasswordField(
         _l("Temporary password"),
-        validators=[DataRequired(_l("Enter a password.")), Length(min=10, message=_l("Use at least 10 characters."))],
+        validators=[DataRequired(_l("Enter a password.")),
+                    Length(min=MIN_PASSWORD_LENGTH, message=_l("Use at least 10 characters."))],
     )
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"},
+                            validators=[DataRequired(_l("Enter your current password."))])
+    new = PasswordField(_l("New password"), render_kw={"autocomplete": "new-password"}, validators=[
+        DataRequired(_l("Enter a new password.")),
+        Length(min=MIN_PASSWORD_LENGTH, message=_l("Use at least 10 characters."))])
+    confirm = PasswordField(_l("New password again"), render_kw={"autocomplete": "new-password"}, validators=[
+        DataRequired(_l("Enter the new password again.")),
+        EqualTo("new", message=_l("The two new passwords are not the same."))])

@@ -3,11 +3,12 @@
 import segno
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import ButtonForm
 from ..i18n import local_to_utc
 from ..models import Checklist, Invite, Run, User
@@ -108,13 +109,13 @@ def refusal(reason: str, invite: Invite | None):
 
 
 @bp.get("/i/<token>")
-@limiter.limit("20 per minute")
 def open(token: str):
     if current_user.is_authenticated:
         # Opening it here would use the tester's single-use link up.
         return render_template("invites/for_tester.html")
     try:
-        invite = services.open_invite(token, session_invite_id=session.get(INVITE_SESSION_KEY))
+        invite = services.open_invite(token, session_invite_id=session.get(INVITE_SESSION_KEY),
+                                      address=get_remote_address())
     except services.InviteRefused as refused:
         return refusal(refused.reason, refused.invite)
     db.session.commit()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..messages import N_, UserError
 from ..models import ChecklistVersion, Invite, ReviewAction, Run, User, utcnow
+from ..throttle import FailureLimit
 from ..tokens import find_by_token, new_token
 
 DEFAULT_DAYS = 14
@@ -22,6 +23,8 @@ MAX_DAYS = 90
 MAX_PANEL = 50
 # Run statuses in which the tester has nothing left to do.
 DONE_STATUSES = ("submitted", "accepted")
+# Links nobody issued, opened from one address: someone guessing, or a link mangled in transit.
+UNKNOWN_TOKENS_PER_ADDRESS = FailureLimit("invite-unknown", "20 per minute; 100 per hour")
 STATE_LABELS = {
     "sent": _l("Sent"),
     "opened": _l("Opened"),
@@ -79,15 +82,19 @@ def find_invite(token: str) -> Invite | None:
     return find_by_token(Invite, token)
 
 
-def open_invite(token: str, *, session_invite_id: int | None, now: datetime | None = None) -> Invite:
+def open_invite(token: str, *, session_invite_id: int | None, address: str, now: datetime | None = None) -> Invite:
     """Check that the link may be used in this browser session and record the first opening.
 
     The same browser session may always come back to its invite. Another session is refused
     a single-use link once it was opened, or once its run was submitted and not sent back.
+    Unknown tokens from `address` are counted: past the limit they get TooManyAttempts, while a
+    real link still opens, whoever behind that address was guessing.
     """
     now = now or utcnow()
     invite = find_invite(token)
     if invite is None:
+        UNKNOWN_TOKENS_PER_ADDRESS.check(address)
+        UNKNOWN_TOKENS_PER_ADDRESS.record_failure(address)
         raise InviteRefused("unknown")
     if invite.revoked_at is not None:
         raise InviteRefused("revoked", invite)
