@@ -65,4 +65,4 @@ def retry_after(error: Exception) -> int | None:
     breached = [limit for limit in limiter.current_limits if limit.breached]
     if not breached:
         return None
-    return max(1, math.ceil(max(limit.reset_at for limit in breached) - time.time()))
+    return max(1, math.ceil(max(limit.window.reset_time for limit in breached) - time.time()))
