@@ -42,10 +42,9 @@ class FailureLimit:
         if not limiter.enabled:
             return 0
         identifiers = self._identifiers(key)
-        now = time.time()
-        waits = [limiter.limiter.get_window_stats(item, *identifiers).reset_time - now
+        waits = [seconds_until(limiter.limiter.get_window_stats(item, *identifiers).reset_time, item)
                  for item in self.items if not limiter.limiter.test(item, *identifiers)]
-        return max(1, math.ceil(max(waits))) if waits else 0
+        return max(waits, default=0)
 
     def check(self, *key: str) -> None:
         if seconds := self.wait(*key):
@@ -58,11 +57,14 @@ class FailureLimit:
                 limiter.limiter.hit(item, *identifiers)
 
 
+def seconds_until(reset_time: float, item: RateLimitItem) -> int:
+    # Stores round differently (Redis counts whole seconds): never less than 1, never past the window.
+    return min(max(1, math.ceil(reset_time - time.time())), item.get_expiry())
+
+
 def retry_after(error: Exception) -> int | None:
     """Seconds to wait after this 429, whether a FailureLimit or a Flask-Limiter decorator refused."""
     if isinstance(error, TooManyAttempts):
         return error.retry_after
-    breached = [limit for limit in limiter.current_limits if limit.breached]
-    if not breached:
-        return None
-    return max(1, math.ceil(max(limit.window.reset_time for limit in breached) - time.time()))
+    waits = [seconds_until(limit.window.reset_time, limit.limit) for limit in limiter.current_limits if limit.breached]
+    return max(waits, default=None)
