@@ -35,6 +35,7 @@ MATRIX = {
     "main.set_language": ("POST", "/language", "302 302 302 302 302 302 302"),
     "auth.login": ("GET", "/login", "200 200 200 200 302 302 302"),
     "auth.logout": ("POST", "/logout", "302 302 302 302 302 302 302"),
+    "auth.account": ("GET", "/account", "302 302 302 302 200 200 200"),
     "auth.staff": ("GET", "/staff", "302 302 302 302 403 403 200"),
     "auth.toggle_active": ("POST", "/staff/{other_staff}/active", "302 302 302 302 403 403 302"),
     # --- checklists (manager only)
