@@ -128,5 +128,21 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// The menu's "More" (a <details>, templates/base.html) also closes with Escape or a tap elsewhere.
+function closeMenus(except) {
+  for (const menu of document.querySelectorAll(".nav-more details[open]")) {
+    if (menu !== except) menu.open = false;
+  }
+}
+document.addEventListener("click", (event) => closeMenus(event.target.closest(".nav-more details")));
+document.addEventListener("keydown", (event) => {
+  const menu = event.key === "Escape" && document.querySelector(".nav-more details[open]");
+  if (menu) {
+    event.preventDefault(); // handled: other Escape listeners (the photo viewer) leave it alone
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
+
 start();
 startWorker();

@@ -35,7 +35,7 @@ close.addEventListener("click", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
-  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
   const target = { ArrowLeft: "[rel=prev]", ArrowRight: "[rel=next]", Escape: "[data-viewer-close]" }[event.key];
   const link = target && document.querySelector(`.viewer-nav ${target}`);
   if (link) {
