@@ -128,15 +128,16 @@ document.addEventListener("submit", (event) => {
   }
 });
 
-// The menu's "More" (a <details>, templates/base.html) also closes with Escape or a tap elsewhere.
+// Menus made of a <details data-menu> (the main menu's "More", the fix list's tools) also close with
+// Escape or a tap elsewhere.
 function closeMenus(except) {
-  for (const menu of document.querySelectorAll(".nav-more details[open]")) {
+  for (const menu of document.querySelectorAll("details[data-menu][open]")) {
     if (menu !== except) menu.open = false;
   }
 }
-document.addEventListener("click", (event) => closeMenus(event.target.closest(".nav-more details")));
+document.addEventListener("click", (event) => closeMenus(event.target.closest("details[data-menu]")));
 document.addEventListener("keydown", (event) => {
-  const menu = event.key === "Escape" && document.querySelector(".nav-more details[open]");
+  const menu = event.key === "Escape" && document.querySelector("details[data-menu][open]");
   if (menu) {
     event.preventDefault(); // handled: other Escape listeners (the photo viewer) leave it alone
     menu.open = false;
