@@ -16,7 +16,8 @@ def fixes(db, make_checklist, make_run, make_answer):
     items = tuple(
         dict(question=f"Promise number {n} kept?", promise="", kind="yes_no", expected={"value": True},
              severity=3, stage=stage, department=department)
-        for n, (stage, department) in enumerate((("delivery", "logistics"), ("order", "web"), ("delivery", "logistics")))
+        for n, (stage, department) in enumerate(
+            (("delivery", "logistics"), ("order", "web"), ("delivery", "logistics")))
     )
     checklist = make_checklist(items=items)
     run = make_run(checklists=[checklist], status="accepted", submitted_at=utcnow())
