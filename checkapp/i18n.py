@@ -33,3 +33,10 @@ def local_to_utc(moment: datetime | None) -> datetime | None:
 
 def local_now() -> datetime:
     return datetime.now(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def utc_to_local(moment: datetime | None) -> datetime | None:
+    """Naive UTC (as stored) → the local time people read, without zone."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)

@@ -1,5 +1,14 @@
-"""The main menu: each entry shows once its blueprint exists and the user's role may use it."""
-from flask import current_app
+"""The main menu: each place shows once its blueprint exists and the user's role may use it.
+
+On a phone the places sit in a bar at the bottom of the screen: up to BAR_SLOTS of them; when a role
+has more, the first BAR_SLOTS - 1 stay in the bar and the rest go under "More" (templates/base.html).
+The order of PLACES is their priority.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -7,23 +16,82 @@ from flask_login import current_user
 from . import glossary
 from .verdict import kinds
 
-MENU = (
-    ("runs.index", _l("Runs"), ("manager", "staff")),
-    ("review.queue", _l("Review"), ("manager",)),
-    ("fixes.index", _l("Fixes"), ("manager",)),
-    ("fixes.dashboard", _l("Dashboard"), ("manager",)),
-    ("checklists.index", _l("Checklists"), ("manager",)),
-    ("auth.staff", _l("Team"), ("manager",)),
+BAR_SLOTS = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    endpoint: str
+    label: str
+    roles: tuple[str, ...]
+    # Where the user is "in" this place: endpoints ("fixes.dashboard") or whole blueprints ("runs");
+    # by default the blueprint of `endpoint`. An exact endpoint wins over a blueprint.
+    areas: tuple[str, ...] = ()
+
+    def match(self, endpoint: str | None) -> int:
+        """2 when `endpoint` is named in this place's areas, 1 when its blueprint is, else 0."""
+        if not endpoint:
+            return 0
+        areas = self.areas or (self.endpoint.split(".")[0],)
+        if endpoint in areas:
+            return 2
+        return 1 if endpoint.split(".")[0] in areas else 0
+
+
+PLACES = (
+    Place("runs.index", _l("Runs"), ("manager", "staff")),
+    Place("review.queue", _l("Review"), ("manager",)),
+    Place("fixes.index", _l("Fixes"), ("manager",)),
+    Place("fixes.dashboard", _l("Dashboard"), ("manager",), areas=("fixes.dashboard",)),
+    Place("checklists.index", _l("Checklists"), ("manager",)),
+    Place("auth.staff", _l("Team"), ("manager",), areas=("auth.staff",)),
 )
 
 
-def main_navigation() -> list[tuple]:
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Navigation:
+    bar: list[Link] = field(default_factory=list)
+    more: list[Link] = field(default_factory=list)
+
+    @property
+    def links(self) -> list[Link]:
+        return self.bar + self.more
+
+    @property
+    def current_in_more(self) -> Link | None:
+        return next((link for link in self.more if link.current), None)
+
+
+def places_for(role: str, endpoints) -> list[Place]:
+    return [place for place in PLACES if role in place.roles and place.endpoint in endpoints]
+
+
+def current_place(places: list[Place], endpoint: str | None) -> Place | None:
+    """The place the page belongs to: the best match, the first on a tie; None outside every place."""
+    best = max(places, key=lambda place: place.match(endpoint), default=None)
+    return best if best is not None and best.match(endpoint) else None
+
+
+def split(links: list, slots: int = BAR_SLOTS) -> tuple[list, list]:
+    """(bar, more): everything in the bar when it fits, else slots - 1 in the bar and the rest under More."""
+    return (links, []) if len(links) <= slots else (links[:slots - 1], links[slots - 1:])
+
+
+def main_navigation() -> Navigation:
     if not current_user.is_authenticated:
-        return []
-    return [
-        entry for entry in MENU
-        if current_user.role in entry[2] and entry[0] in current_app.view_functions
-    ]
+        return Navigation()
+    places = places_for(current_user.role, current_app.view_functions)
+    here = current_place(places, request.endpoint)
+    links = [Link(url_for(place.endpoint), str(place.label), place is here) for place in places]
+    bar, more = split(links)
+    return Navigation(bar=bar, more=more)
 
 
 def current_locale() -> str:

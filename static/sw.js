@@ -11,7 +11,10 @@ const SHELL = ["__SHELL__"];
 const OFFLINE_URL = "__OFFLINE__";
 const SHELL_CACHE = `checkapp-shell-${VERSION}`;
 const PAGES_CACHE = `checkapp-pages-${VERSION}`;
-const OFFLINE_PAGES = /^\/(runs\/\d+\/|tester)/;
+// Pages kept per person (network first, the last good copy offline): a run's pages, the tester's page
+// and the outbox. Photo files of those pages too, so the in-app viewer works offline.
+const OFFLINE_PAGES = /^\/(runs\/\d+\/|tester|outbox$)/;
+const PHOTO_FILES = /^\/photos\/\d+\/(thumb|display)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -51,15 +54,34 @@ async function networkFirst(request) {
     if (response.status < 500) return response;
     return (await cache.match(pageKey(request.url))) || response; // server trouble: the last good copy
   } catch (error) {
-    return (await cache.match(pageKey(request.url))) || (await caches.match(OFFLINE_URL)) || Response.error();
+    return (await cache.match(pageKey(request.url))) || (await offlinePage(request));
   }
+}
+
+// Offline, any page this worker holds (the shell's outbox and offline pages included) is served;
+// only a page it never kept gets the offline page.
+async function offlinePage(request) {
+  const kept = request.mode === "navigate" ? await caches.match(pageKey(request.url)) : null;
+  return kept || (await caches.match(OFFLINE_URL)) || Response.error();
 }
 
 async function offlineFallback(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    return (await caches.match(OFFLINE_URL)) || Response.error();
+    return offlinePage(request);
+  }
+}
+
+// Photo files: network first too (a photo id can come back after a removal), the kept copy offline.
+async function photoFile(request) {
+  const cache = await caches.open(PAGES_CACHE);
+  try {
+    const response = await fetch(request);
+    if (cacheable(response)) await cache.put(pageKey(request.url), response.clone());
+    return response;
+  } catch (error) {
+    return (await cache.match(pageKey(request.url))) || Response.error();
   }
 }
 
@@ -81,14 +103,17 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(OFFLINE_PAGES.test(url.pathname) ? networkFirst(request) : offlineFallback(request));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
+  } else if (PHOTO_FILES.test(url.pathname)) {
+    event.respondWith(photoFile(request));
   }
 });
 
-// The page asks for the pages of the run it shows, so the whole run works offline; pages
-// already kept are not fetched again.
+// The page asks for the pages of the run it shows (and the photo files it links to), so the whole
+// run works offline; pages already kept are not fetched again.
 async function warm(urls) {
   const cache = await caches.open(PAGES_CACHE);
-  await Promise.all(urls.filter((url) => OFFLINE_PAGES.test(new URL(url, self.location.origin).pathname))
+  const keeps = (path) => OFFLINE_PAGES.test(path) || PHOTO_FILES.test(path);
+  await Promise.all(urls.filter((url) => keeps(new URL(url, self.location.origin).pathname))
     .map(async (url) => {
       try {
         if (await cache.match(pageKey(url))) return; // visiting a page refreshes it (network first)

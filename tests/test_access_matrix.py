@@ -67,6 +67,7 @@ MATRIX = {
     "evidence.upload_email": ("POST", "/runs/{run}/items/{item}/email", "404 303 404 410 303 404 404"),
     "evidence.delete_photo": ("POST", "/runs/{run}/photos/{photo}/delete", "404 303 404 410 303 404 404"),
     "evidence.photo": ("GET", "/photos/{photo}/thumb", "404 200 404 404 200 404 200"),
+    "evidence.viewer": ("GET", "/runs/{run}/photos/{photo}", "404 200 404 410 200 404 200"),
     # --- invites
     "invites.create": ("GET", "/runs/{run}/invites", "302 302 302 302 403 403 200"),
     "invites.revoke": ("POST", "/invites/{invite}/revoke", "302 302 302 302 403 403 302"),

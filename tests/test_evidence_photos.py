@@ -355,11 +355,12 @@ def test_oversized_body_gets_the_photo_message_even_before_the_csrf_check(perfor
     assert photo_count(db) == 0 and stored_files(photo_dir) == []
 
 
-def test_gallery_links_each_thumbnail_to_its_display_copy(app, stored_photo):
+def test_gallery_links_each_thumbnail_to_the_in_app_viewer_of_its_display_copy(app, stored_photo):
+    """Issue 16 item 20: the display copy opens inside the app (evidence/viewer.html), not as a bare JPEG."""
     from flask import render_template
     with app.test_request_context(headers=EN):
         html = render_template("evidence/_gallery.html", photos=[stored_photo])
-    assert f'href="/photos/{stored_photo.id}/display"' in html
+    assert f'href="/runs/{stored_photo.run_id}/photos/{stored_photo.id}"' in html
     assert f'src="/photos/{stored_photo.id}/thumb"' in html
 
 

@@ -1,7 +1,7 @@
 import csv
 import hashlib
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -48,7 +48,7 @@ def test_csv_export_has_bom_separator_header_and_round_trips(client, manager, lo
     response = client.get("/fixes/export.csv", headers={"Accept-Language": lang})
     assert response.mimetype == "text/csv"
     table = read_csv(response.data, delimiter)
-    assert table[0][0] == header and len(table[0]) == 15
+    assert table[0][0] == header and len(table[0]) == 17  # 15, then the fix number and its link (issue 16)
     assert len(table) == 3
     assert {row[1] for row in table[1:]} == {TRICKY, "Checkout page loads"}
 
@@ -74,6 +74,27 @@ def test_csv_export_never_hands_a_spreadsheet_a_formula(client, manager, login, 
     assert row[1] == "'" + item.question
     assert "'" + fix.owner in row
     assert not [cell for cell in row if cell[:1] in ("=", "+", "-", "@")]
+
+
+@pytest.mark.parametrize("lang, delimiter", [("en", ","), ("fr", ";")])
+def test_csv_export_has_sortable_iso_dates_the_fix_number_and_its_address(client, app, manager, login, data, db,
+                                                                         monkeypatch, lang, delimiter):
+    from checkapp.models import CheckItem, Fix, Run
+
+    item = db.session.query(CheckItem).filter_by(question="Checkout page loads").one()
+    fix = db.session.query(Fix).filter_by(item_key=item.item_key).one()
+    fix.due_date = date(2026, 12, 24)
+    db.session.query(Run).one().submitted_at = datetime(2026, 11, 30, 23, 30)  # UTC: 1 December in Paris
+    db.session.commit()
+    monkeypatch.setitem(app.config, "BASE_URL", "https://check.example.org")
+    login(manager)
+    english = read_csv(client.get("/fixes/export.csv", headers={"Accept-Language": "en"}).data, ",")[0]
+    table = read_csv(client.get("/fixes/export.csv?department=web", headers={"Accept-Language": lang}).data,
+                     delimiter)
+    row = dict(zip(english, table[1], strict=True))
+    assert (row["Due date"], row["First seen"], row["Last seen"]) == ("2026-12-24", "2026-12-01", "2026-12-01")
+    assert row["Fix number"] == str(fix.id)
+    assert row["Link"] == f"https://check.example.org/fixes/{fix.id}"
 
 
 def share(db, manager, department="logistics", expires_at=None):

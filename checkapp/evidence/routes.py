@@ -29,6 +29,7 @@ from ..models import Answer, Photo, Run, new_key
 from ..photos import PhotoRejected
 from ..runs.services import AnswerConflict, AnswerRejected, RunLocked, is_editable
 from . import services
+from . import viewer as photo_viewer
 from .forms import EmailUploadForm, PhotoUploadForm
 
 bp = Blueprint("evidence", __name__)
@@ -218,6 +219,23 @@ def photo(photo_id: int, variant: str):
     response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}-{variant}.jpg"'
     response.vary.add("Cookie")
     return response
+
+
+@bp.get("/runs/<int:run_id>/photos/<int:photo_id>", endpoint="viewer")
+@bp.get("/runs/<int:run_id>/items/<int:item_id>/photos/<int:photo_id>", endpoint="viewer")
+def viewer(run_id: int, photo_id: int, item_id: int | None = None):
+    """A photo inside the app, with previous / next among the run's photos (or the item's) and a way back.
+
+    Under /runs/<id>/, so the service worker keeps it with the run's other pages."""
+    run = permissions.get_run_or_404(run_id)
+    place = photo_viewer.photo_place(run, photo_id, item_id)
+    if place is None:
+        abort(404)
+    if item_id is not None and permissions.can_perform(run):
+        back = url_for("runs.perform_item", run_id=run.id, item_id=place.item.id, _anchor=f"photos-{place.item.id}")
+    else:
+        back = url_for("runs.report", run_id=run.id, _anchor=f"item-{place.item.id}")
+    return render_template("evidence/viewer.html", run=run, place=place, item_id=item_id, back=back)
 
 
 # --- confirmation emails ---------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """Fix rows in words for the current user's language (templates and CSV share these)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_decimal, get_locale, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from .. import glossary, verdict
+from ..i18n import utc_to_local
 from ..models import utcnow
+from ..urls import public_url
 from .queries import FixRow
 from .scoring import Score
 
@@ -60,8 +62,17 @@ def age(created: datetime, now: datetime | None = None) -> str:
     return ngettext("added %(num)s day ago", "added %(num)s days ago", days)
 
 
-def date_or_blank(value) -> str:
-    return format_date(value) if value else ""
+def iso_date(value: date | datetime | None) -> str:
+    """YYYY-MM-DD, which every spreadsheet sorts and reads as a date in any language; a stored (UTC)
+    moment counts on the local day it happened."""
+    if value is None:
+        return ""
+    return (utc_to_local(value).date() if isinstance(value, datetime) else value).isoformat()
+
+
+def fix_url(fix_id: int | None) -> str:
+    """The absolute address of a fix, to open from a spreadsheet (blank while the fix is not opened yet)."""
+    return public_url("fixes.detail", fix_id=fix_id) if fix_id else ""
 
 
 def run_url(run_id: int) -> str | None:
@@ -80,7 +91,8 @@ def photo_url(photo_id: int, variant: str = "thumb") -> str | None:
 def csv_headers() -> list[str]:
     return [_("Rank"), _("Promise"), _("Score"), _("Severity"), _("Failed / checked (recent)"),
             _("Failed / checked (all time)"), _("Journey stage"), _("Department"), _("Status"),
-            _("Owner"), _("Due date"), _("Effort"), _("First seen"), _("Last seen"), _("Worst gap")]
+            _("Owner"), _("Due date"), _("Effort"), _("First seen"), _("Last seen"), _("Worst gap"),
+            _("Fix number"), _("Link")]
 
 
 def csv_cells(row: FixRow) -> list[str]:
@@ -89,9 +101,10 @@ def csv_cells(row: FixRow) -> list[str]:
         str(row.severity), f"{row.failed_recent}/{row.checked_recent}", f"{row.failed_all}/{row.checked_all}",
         str(glossary.STAGES.get(row.stage, row.stage)),
         str(glossary.DEPARTMENTS.get(row.department, row.department or "")),
-        str(glossary.FIX_STATUSES.get(row.status, row.status)), row.owner, date_or_blank(row.due_date),
+        str(glossary.FIX_STATUSES.get(row.status, row.status)), row.owner, iso_date(row.due_date),
         str(glossary.EFFORTS.get(row.effort, "")) if row.effort else "",
-        date_or_blank(row.first_seen), date_or_blank(row.last_seen), worst_gap(row),
+        iso_date(row.first_seen), iso_date(row.last_seen), worst_gap(row),
+        str(row.fix_id or ""), fix_url(row.fix_id),
     ]
 
 

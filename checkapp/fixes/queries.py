@@ -101,6 +101,11 @@ class Filters:
     def as_args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v and not (k == "sort" and v == "score")}
 
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the list (the sort order is not one)."""
+        return sum(1 for name in ("department", "stage", "status", "owner", "area", "kind") if getattr(self, name))
+
 
 @dataclass
 class FixRow:

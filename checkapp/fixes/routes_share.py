@@ -32,6 +32,7 @@ def register(bp, manager_only) -> None:
             flash(_("Link created. Copy it now: for safety it is shown only once."), "success")
         links = db.session.scalars(select(ShareLink).order_by(ShareLink.created_at.desc())).all()
         return render_template("fixes/shares.html", form=form, links=links, new_url=new_url,
+                               new_department=form.department.data if new_url else None,
                                button=ButtonForm(), now=services.utcnow())
 
     @bp.post("/fixes/shares/<int:link_id>/revoke")

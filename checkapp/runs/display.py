@@ -60,6 +60,11 @@ class Row:
         return self.answer.outcome if self.answer else None
 
     @property
+    def observed_is_long(self) -> bool:
+        """Free text worth folding (shown once, folded after a few lines), not a short value."""
+        return len(self.observed) > 80 or "\n" in self.observed
+
+    @property
     def gap_words(self) -> str:
         """The verdict's words when they say more than the outcome's own label: a mismatch's gap
         ("+2 days"). Otherwise they only repeat it: "Pass as promised", "Mismatch flagged as a mismatch"."""

@@ -24,9 +24,20 @@ function currentRunId() {
   return m ? m[1] : form && form.dataset.runId;
 }
 
-// The pages of this run (every item, the list, the brief), so it can be performed offline.
+// The photos this page links to: their viewer pages and files, so they open offline too.
+function photoPages() {
+  const urls = [];
+  for (const link of document.querySelectorAll("a[data-photo-viewer]")) {
+    urls.push(new URL(link.href).pathname);
+    if (link.dataset.photoFile) urls.push(link.dataset.photoFile);
+  }
+  return urls;
+}
+
+// The pages of this run (every item, the list, the brief), the outbox and the photos shown, so the
+// run can be performed offline.
 async function runPages(runId) {
-  const urls = new Set([location.pathname]);
+  const urls = new Set([location.pathname, "/outbox", ...photoPages()]);
   try {
     const response = await fetch(`/api/v1/runs/${runId}`, { credentials: "same-origin" });
     if (response.ok) {
@@ -114,6 +125,23 @@ document.addEventListener("submit", (event) => {
   const worker = (navigator.serviceWorker && navigator.serviceWorker.controller) || activeWorker;
   if (worker && new URL(form.action, location.href).pathname === "/logout") {
     worker.postMessage({ type: "forget" });
+  }
+});
+
+// Menus made of a <details data-menu> (the main menu's "More", the fix list's tools) also close with
+// Escape or a tap elsewhere.
+function closeMenus(except) {
+  for (const menu of document.querySelectorAll("details[data-menu][open]")) {
+    if (menu !== except) menu.open = false;
+  }
+}
+document.addEventListener("click", (event) => closeMenus(event.target.closest("details[data-menu]")));
+document.addEventListener("keydown", (event) => {
+  const menu = event.key === "Escape" && document.querySelector("details[data-menu][open]");
+  if (menu) {
+    event.preventDefault(); // handled: other Escape listeners (the photo viewer) leave it alone
+    menu.open = false;
+    menu.querySelector("summary").focus();
   }
 });
 

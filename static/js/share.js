@@ -1,4 +1,5 @@
-// Invite links: copy (Clipboard API, else select the text) and the phone's share sheet.
+// Links to send (invite links, fix list share links): copy (Clipboard API, else select the text) and the
+// phone's share sheet.
 // Buttons are hidden in the HTML and shown here only when they can work.
 
 function statusFor(id) {
@@ -47,6 +48,6 @@ if (typeof navigator.share === "function") {
   }
 }
 
-for (const input of document.querySelectorAll("[data-invite-link]")) {
+for (const input of document.querySelectorAll("[data-invite-link], [data-link-field]")) {
   input.addEventListener("focus", () => input.select());
 }

@@ -67,3 +67,20 @@ def new_phone(browser, playwright, live_server):
 @pytest.fixture
 def phone(new_phone):
     return new_phone()
+
+
+@pytest.fixture
+def signed_in(new_phone):
+    """`signed_in(email, locale=..., size=...)`: a phone page, 360 × 740 unless told, logged in through the form."""
+
+    def open_signed_in(email, locale="en-GB", size=(360, 740), password="correct horse battery"):
+        page = new_phone(locale=locale)
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.goto("/login")
+        page.locator("input[name=email]").fill(email)
+        page.locator("input[name=password]").fill(password)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        return page
+
+    return open_signed_in

@@ -44,6 +44,7 @@ class Kind:
     has_unit: ClassVar[bool] = False  # the item's unit ("days", "€") applies
     gap_in_words: ClassVar[bool] = True  # a mismatch's words say more than its badge
     photos_first: ClassVar[bool] = False  # the item's photos are the answer: show them above the form
+    free_text: ClassVar[bool] = False  # the observation is the performer's words, shown whole in the answer form
     evidence_template: ClassVar[str | None] = None  # a partial shown above the answer form
     script: ClassVar[str | None] = None  # a static ES module the answer form needs
 

@@ -13,6 +13,7 @@ class Text(FlagKind):
     name = "text"
     label = N_("Free text")
     observed_doc = "{value: string, flag: bool}"
+    free_text = True
 
     def read(self, fields, expected):
         value = fields.text("value")
