@@ -36,6 +36,8 @@ i18n: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/fr_typography.py $(TRANSLATIONS)/fr/LC_MESSAGES/messages.po
+	@# No creation date in the catalogs: it changes on every run and makes parallel branches conflict.
+	sed -i '/^"POT-Creation-Date:/d' $(TRANSLATIONS)/*/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d $(TRANSLATIONS)
 
 instance/secret_key:
