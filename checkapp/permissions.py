@@ -1,9 +1,10 @@
 """Who may see and change what.
 
-Layers: `role_required` guards a view by role (403, or the login page when anonymous);
-object loaders answer 404 for what the person may not see, so that the existence of
-another person's run is never revealed. Outside testers have no account: their
-session holds the id of the invite they opened (see `current_invite`).
+Layers: `role_required` guards a view by role: the login page for an anonymous visitor, 403
+(an error page, or JSON for the API) for anyone known who lacks the role, staff or an outside
+tester holding an invite (who has no account to log in with). Object loaders answer 404 for
+what the person may not see, so that the existence of another person's run is never revealed.
+An outside tester's session holds the id of the invite they opened (see `current_invite`).
 """
 from functools import wraps
 
@@ -21,6 +22,8 @@ def role_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
+                if current_invite() is not None:
+                    abort(403)
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)

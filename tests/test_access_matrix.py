@@ -9,6 +9,9 @@ invite, `other_tester` holds the invite of another run, `expired` holds R's expi
 Statuses are for a request without form data (CSRF is off in tests): a 200/302/303/400 for an
 allowed visitor means the view ran; 302 to the login page, 403 and 404 mean refused; 410 is the
 refusal of R's pages to `expired`: the invite's own page, saying why and whom to ask.
+Pages for a role (one guard, `permissions.role_required`) send anonymous visitors to the login
+page and answer 403 to anyone known who lacks the role, an invited tester included: a tester has
+no account, so a login page would be a dead end.
 """
 import io
 import uuid
@@ -36,27 +39,27 @@ MATRIX = {
     "auth.login": ("GET", "/login", "200 200 200 200 302 302 302"),
     "auth.logout": ("POST", "/logout", "302 302 302 302 302 302 302"),
     "auth.account": ("GET", "/account", "302 302 302 302 200 200 200"),
-    "auth.staff": ("GET", "/staff", "302 302 302 302 403 403 200"),
-    "auth.toggle_active": ("POST", "/staff/{other_staff}/active", "302 302 302 302 403 403 302"),
+    "auth.staff": ("GET", "/staff", "302 403 403 302 403 403 200"),
+    "auth.toggle_active": ("POST", "/staff/{other_staff}/active", "302 403 403 302 403 403 302"),
     # --- checklists (manager only)
-    "checklists.index": ("GET", "/checklists/", "302 302 302 302 403 403 200"),
-    "checklists.library": ("GET", "/checklists/library", "302 302 302 302 403 403 200"),
-    "checklists.use_library": ("POST", "/checklists/library/delivery/en/use", "302 302 302 302 403 403 302"),
-    "checklists.new": ("GET", "/checklists/new", "302 302 302 302 403 403 200"),
-    "checklists.import_": ("GET", "/checklists/import", "302 302 302 302 403 403 200"),
-    "checklists.edit": ("GET", "/checklists/{checklist}", "302 302 302 302 403 403 200"),
-    "checklists.export": ("GET", "/checklists/{checklist}/export", "302 302 302 302 403 403 200"),
-    "checklists.archive": ("POST", "/checklists/{checklist}/archive", "302 302 302 302 403 403 302"),
-    "checklists.delete": ("GET", "/checklists/{checklist}/delete", "302 302 302 302 403 403 302"),
-    "checklists.new_item": ("GET", "/checklists/{checklist}/items/new", "302 302 302 302 403 403 200"),
-    "checklists.edit_item": ("GET", "/checklists/{checklist}/items/{item_key}", "302 302 302 302 403 403 200"),
+    "checklists.index": ("GET", "/checklists/", "302 403 403 302 403 403 200"),
+    "checklists.library": ("GET", "/checklists/library", "302 403 403 302 403 403 200"),
+    "checklists.use_library": ("POST", "/checklists/library/delivery/en/use", "302 403 403 302 403 403 302"),
+    "checklists.new": ("GET", "/checklists/new", "302 403 403 302 403 403 200"),
+    "checklists.import_": ("GET", "/checklists/import", "302 403 403 302 403 403 200"),
+    "checklists.edit": ("GET", "/checklists/{checklist}", "302 403 403 302 403 403 200"),
+    "checklists.export": ("GET", "/checklists/{checklist}/export", "302 403 403 302 403 403 200"),
+    "checklists.archive": ("POST", "/checklists/{checklist}/archive", "302 403 403 302 403 403 302"),
+    "checklists.delete": ("GET", "/checklists/{checklist}/delete", "302 403 403 302 403 403 302"),
+    "checklists.new_item": ("GET", "/checklists/{checklist}/items/new", "302 403 403 302 403 403 200"),
+    "checklists.edit_item": ("GET", "/checklists/{checklist}/items/{item_key}", "302 403 403 302 403 403 200"),
     "checklists.delete_item": ("POST", "/checklists/{checklist}/items/{item_key}/delete",
-                               "302 302 302 302 403 403 302"),
+                               "302 403 403 302 403 403 302"),
     "checklists.move_item": ("POST", "/checklists/{checklist}/items/{item_key}/move/down",
-                             "302 302 302 302 403 403 302"),
+                             "302 403 403 302 403 403 302"),
     # --- runs: planning is for staff and managers, performing for the run's performer or tester
-    "runs.index": ("GET", "/runs", "302 302 302 302 200 200 200"),
-    "runs.new": ("GET", "/runs/new", "302 302 302 302 403 403 200"),
+    "runs.index": ("GET", "/runs", "302 403 403 302 200 200 200"),
+    "runs.new": ("GET", "/runs/new", "302 403 403 302 403 403 200"),
     "runs.start": ("GET", "/runs/{run}/perform", "404 200 404 410 200 404 404"),
     "runs.perform_list": ("GET", "/runs/{run}/items", "404 200 404 410 200 404 404"),
     "runs.perform_item": ("GET", "/runs/{run}/items/{item}", "404 200 404 410 200 404 404"),
@@ -69,19 +72,19 @@ MATRIX = {
     "evidence.photo": ("GET", "/photos/{photo}/thumb", "404 200 404 404 200 404 200"),
     "evidence.viewer": ("GET", "/runs/{run}/photos/{photo}", "404 200 404 410 200 404 200"),
     # --- invites
-    "invites.create": ("GET", "/runs/{run}/invites", "302 302 302 302 403 403 200"),
-    "invites.revoke": ("POST", "/invites/{invite}/revoke", "302 302 302 302 403 403 302"),
-    "invites.renew": ("POST", "/invites/{other_invite}/renew", "302 302 302 302 403 403 200"),
-    "invites.panel": ("GET", "/invites/panel", "302 302 302 302 403 403 200"),
+    "invites.create": ("GET", "/runs/{run}/invites", "302 403 403 302 403 403 200"),
+    "invites.revoke": ("POST", "/invites/{invite}/revoke", "302 403 403 302 403 403 302"),
+    "invites.renew": ("POST", "/invites/{other_invite}/renew", "302 403 403 302 403 403 200"),
+    "invites.panel": ("GET", "/invites/panel", "302 403 403 302 403 403 200"),
     "invites.open": ("GET", "/i/{token}", "410 302 410 410 200 200 200"),
     "invites.welcome": ("GET", "/tester", "404 200 200 410 404 404 404"),
     # --- review (manager only)
-    "review.queue": ("GET", "/review", "302 302 302 302 403 403 200"),
-    "review.run": ("GET", "/review/runs/{run}", "302 302 302 302 403 403 200"),
-    "review.accept": ("POST", "/review/runs/{run}/accept", "302 302 302 302 403 403 303"),
-    "review.send_back": ("POST", "/review/runs/{run}/return", "302 302 302 302 403 403 400"),
-    "review.override": ("POST", "/review/answers/{answer}/override", "302 302 302 302 403 403 303"),
-    # --- fixes (manager only, except the read-only share link); testers get 403
+    "review.queue": ("GET", "/review", "302 403 403 302 403 403 200"),
+    "review.run": ("GET", "/review/runs/{run}", "302 403 403 302 403 403 200"),
+    "review.accept": ("POST", "/review/runs/{run}/accept", "302 403 403 302 403 403 303"),
+    "review.send_back": ("POST", "/review/runs/{run}/return", "302 403 403 302 403 403 400"),
+    "review.override": ("POST", "/review/answers/{answer}/override", "302 403 403 302 403 403 303"),
+    # --- fixes (manager only, except the read-only share link)
     "fixes.index": ("GET", "/fixes", "302 403 403 302 403 403 200"),
     "fixes.dashboard": ("GET", "/dashboard", "302 403 403 302 403 403 200"),
     "fixes.detail": ("GET", "/fixes/{fix}", "302 403 403 302 403 403 200"),
@@ -183,6 +186,15 @@ def test_access(client, login, world, endpoint, role):
 def test_refusals_send_anonymous_visitors_to_the_login_page(client, world):
     response = client.get("/review")
     assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize(("accept", "content_type"), [("text/html", "text/html"),
+                                                      ("application/json", "application/json")])
+def test_a_tester_on_a_manager_page_gets_403_as_a_page_or_json(client, login, world, accept, content_type):
+    as_role(client, login, world, "tester")
+    response = client.get("/review", headers={"Accept": accept, "Accept-Language": "en"})
+    assert response.status_code == 403 and response.mimetype == content_type
+    assert "This page is not for your account" in response.get_data(as_text=True)
 
 
 def test_a_tester_sees_no_menu_and_is_kept_on_their_run(client, login, world):

@@ -4,40 +4,22 @@ Manager only. Share links live in routes_share.py, the dashboard in routes_dashb
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import TemplateNotFound
 
 from .. import glossary
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Fix, Run, utcnow
-from ..permissions import current_invite
+from ..permissions import manager_required
 from . import csv_export, present, queries, services
 from .forms import CommentForm, FixForm, IdeaForm, weights_form
 
 bp = Blueprint("fixes", __name__)
 PER_PAGE = 20
 IDEAS_PER_PAGE = 20
-
-
-def manager_only(view):
-    """Managers only: staff and invited testers get 403, anonymous visitors the login page."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            if current_invite() is not None:
-                abort(403)
-            return login_manager.unauthorized()
-        if not current_user.is_manager:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.app_context_processor
@@ -68,7 +50,7 @@ def gallery_available() -> bool:
 
 
 @bp.get("/fixes")
-@manager_only
+@manager_required
 def index():
     filters = read_filters(request.args)
     weights = services.stage_weights()
@@ -89,7 +71,7 @@ def sort_labels() -> dict:
 
 
 @bp.get("/fixes/print")
-@manager_only
+@manager_required
 def print_view():
     filters = read_filters(request.args)
     weights = services.stage_weights()
@@ -99,7 +81,7 @@ def print_view():
 
 
 @bp.get("/fixes/export.csv")
-@manager_only
+@manager_required
 def export_csv():
     filters = read_filters(request.args)
     rows = queries.all_fixes(filters, services.stage_weights())
@@ -109,7 +91,7 @@ def export_csv():
 
 
 @bp.post("/fixes/open/<item_key>")
-@manager_only
+@manager_required
 def open_key(item_key: str):
     if queries.newest_item(item_key) is None:
         abort(404)
@@ -126,7 +108,7 @@ def get_fix_or_404(fix_id: int) -> Fix:
 
 
 @bp.route("/fixes/<int:fix_id>", methods=["GET", "POST"])
-@manager_only
+@manager_required
 def detail(fix_id: int):
     fix = get_fix_or_404(fix_id)
     item = queries.newest_item(fix.item_key) if fix.item_key else None
@@ -155,7 +137,7 @@ def detail(fix_id: int):
 
 
 @bp.post("/fixes/<int:fix_id>/comments")
-@manager_only
+@manager_required
 def comment(fix_id: int):
     fix = get_fix_or_404(fix_id)
     form = CommentForm()
@@ -169,7 +151,7 @@ def comment(fix_id: int):
 
 
 @bp.route("/fixes/ideas/new", methods=["GET", "POST"])
-@manager_only
+@manager_required
 def new_idea():
     form = IdeaForm()
     if form.validate_on_submit():
@@ -181,7 +163,7 @@ def new_idea():
 
 
 @bp.route("/fixes/weights", methods=["GET", "POST"])
-@manager_only
+@manager_required
 def weights():
     form = weights_form(services.stage_weights())
     if form.validate_on_submit():
@@ -194,5 +176,5 @@ def weights():
 
 from . import routes_dashboard, routes_share  # noqa: E402  (they add their views to bp)
 
-routes_share.register(bp, manager_only)
-routes_dashboard.register(bp, manager_only)
+routes_share.register(bp)
+routes_dashboard.register(bp)

@@ -8,12 +8,13 @@ from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 
 from .. import glossary
+from ..permissions import manager_required
 from . import charts, dashboard
 
 
-def register(bp, manager_only) -> None:
+def register(bp) -> None:
     @bp.get("/dashboard", endpoint="dashboard")
-    @manager_only
+    @manager_required
     def dashboard_view():
         months = dashboard.last_months()
         labels = month_labels(months)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Photo, ShareLink
+from ..permissions import manager_required
 from ..urls import public_url
 from . import queries, services
 from .forms import ShareForm
@@ -18,9 +19,9 @@ from .forms import ShareForm
 VARIANTS = ("thumb", "display")
 
 
-def register(bp, manager_only) -> None:
+def register(bp) -> None:
     @bp.route("/fixes/shares", methods=["GET", "POST"])
-    @manager_only
+    @manager_required
     def shares():
         form = ShareForm()
         new_url = None
@@ -36,7 +37,7 @@ def register(bp, manager_only) -> None:
                                button=ButtonForm(), now=services.utcnow())
 
     @bp.post("/fixes/shares/<int:link_id>/revoke")
-    @manager_only
+    @manager_required
     def revoke_share(link_id: int):
         link = db.session.get(ShareLink, link_id)
         if link is None:
