@@ -1,11 +1,26 @@
 """SQLite tuned for several workers (see ENGINEERING.md); PostgreSQL needs nothing here."""
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
-# GET views that write: opening an invite link records when it was first opened.
-WRITING_GET_ENDPOINTS = {"invites.open"}
+
+
+def writes_on_get(view):
+    """Mark a GET view that writes (e.g. opening an invite records when it was first opened), so
+    that its transaction takes SQLite's write lock up front like a POST's."""
+    view.writes_on_get = True
+    return view
+
+
+def request_writes() -> bool:
+    """Whether the current request may write: any non-GET, or a GET view marked `writes_on_get`."""
+    if not has_request_context():
+        return False
+    if request.method not in READ_ONLY_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "writes_on_get", False)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -28,6 +43,4 @@ def configure_sqlite(engine: Engine) -> None:
         # A deferred transaction that later writes fails at once with SQLITE_BUSY under
         # contention between workers; requests that write take the lock up front and wait
         # for it instead. Outside requests (CLI, scripts) one process works alone.
-        writing = has_request_context() and (request.method not in READ_ONLY_METHODS
-                                             or request.endpoint in WRITING_GET_ENDPOINTS)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if request_writes() else "BEGIN")

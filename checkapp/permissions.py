@@ -11,7 +11,9 @@ from functools import wraps
 from flask import abort, g, make_response, session
 from flask_login import current_user
 
+from .errors import wants_json
 from .extensions import db, login_manager
+from .invites.pages import lapsed_refusal
 from .models import Invite, Run, utcnow
 
 INVITE_SESSION_KEY = "invite_id"
@@ -76,12 +78,9 @@ def lapsed_invite(run_id: int) -> Invite | None:
 
 def refuse_lapsed_invite(invite: Invite):
     """Stop with the invite's own 410 page (whom to contact), as opening the link would."""
-    from .errors import wants_json
-    from .invites.routes import refusal
-
     if wants_json():
         abort(410)
-    response, status = refusal("revoked" if invite.revoked_at else "expired", invite)
+    response, status = lapsed_refusal(invite)
     abort(make_response(response, status))
 
 

@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from checkapp import config
 
@@ -101,10 +101,30 @@ def test_behind_a_trusted_proxy_each_client_is_counted_apart(monkeypatch, tmp_pa
     assert client_address({**settings, "PROXIES": 1}) == "203.0.113.9 https"
 
 
-def test_opening_an_invite_link_takes_the_write_lock_although_it_is_a_get(app):
-    from checkapp.database import WRITING_GET_ENDPOINTS
+@pytest.fixture
+def begins(app, db):
+    """The statements that start each transaction on SQLite, in order."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    seen = []
 
-    assert "invites.open" in WRITING_GET_ENDPOINTS
-    with app.test_request_context("/i/some-token"):
-        from flask import request
-        assert request.endpoint in WRITING_GET_ENDPOINTS
+    def record(conn, cursor, statement, *args):
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_opening_an_invite_link_takes_the_write_lock_although_it_is_a_get(client, begins):
+    client.get("/i/some-token")
+    assert begins and set(begins) == {"BEGIN IMMEDIATE"}
+
+
+def test_other_pages_read_without_the_write_lock_and_posts_take_it(client, begins):
+    client.get("/healthz")
+    assert begins and set(begins) == {"BEGIN"}
+    begins.clear()
+    client.post("/login", data={"email": "nobody@example.org", "password": "wrong"})
+    assert begins and set(begins) == {"BEGIN IMMEDIATE"}

@@ -8,6 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..database import writes_on_get
 from ..extensions import db
 from ..forms import ButtonForm
 from ..i18n import local_to_utc
@@ -16,6 +17,7 @@ from ..permissions import INVITE_SESSION_KEY, invite_is_usable, manager_required
 from ..urls import public_url
 from . import services
 from .forms import InviteForm, PanelForm
+from .pages import lapsed_refusal, refusal
 
 bp = Blueprint("invites", __name__)
 
@@ -102,13 +104,8 @@ def panel():
     return render_template("invites/panel.html", form=form)
 
 
-def refusal(reason: str, invite: Invite | None):
-    creator = db.session.get(User, invite.created_by_id) if invite and invite.created_by_id else None
-    status = 404 if reason == "unknown" else 410
-    return render_template("invites/gone.html", reason=reason, invite=invite, creator=creator), status
-
-
 @bp.get("/i/<token>")
+@writes_on_get
 def open(token: str):
     if current_user.is_authenticated:
         # Opening it here would use the tester's single-use link up.
@@ -131,6 +128,6 @@ def welcome():
     if invite is None:
         return refusal("unknown", None)
     if not invite_is_usable(invite):
-        return refusal("revoked" if invite.revoked_at else "expired", invite)
+        return lapsed_refusal(invite)
     creator = db.session.get(User, invite.created_by_id) if invite.created_by_id else None
     return render_template("invites/welcome.html", invite=invite, run=invite.run, creator=creator)
