@@ -19,3 +19,11 @@ def imported_modules(path: Path) -> set[str]:
 def test_permissions_import_no_view_module():
     views = {name for name in imported_modules(PACKAGE / "permissions.py") if "routes" in name.split(".")[-1]}
     assert views == set()
+
+
+def test_no_blueprint_hooks_the_whole_app():
+    """Headers, compression and template helpers for every page are registered in create_app."""
+    app_wide = ("after_app_request", "before_app_request", "app_context_processor", "record_once")
+    hooks = [f"{path.relative_to(PACKAGE)}: {name}" for path in sorted(PACKAGE.rglob("*.py"))
+             for name in app_wide if f".{name}(" in path.read_text()]
+    assert hooks == []

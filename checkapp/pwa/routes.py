@@ -6,12 +6,9 @@ from flask_login import current_user
 
 from ..i18n import LOCALES
 from ..permissions import current_invite
-from .security import add_security_headers, init_compression
 from .shell import SHELL_PAGES, render_service_worker, shell_files
 
 bp = Blueprint("pwa", __name__)
-bp.after_app_request(add_security_headers)
-bp.record_once(lambda state: init_compression(state.app))
 
 THEME_COLOR = "#1f5fbf"
 BACKGROUND_COLOR = "#f7f7f5"
