@@ -128,9 +128,11 @@ def test_performer_reads_their_report_but_another_staff_member_cannot(client, lo
 
 def test_report_body_partial_renders_on_its_own(app, db, staff, make_run):
     from flask import render_template
+
+    from checkapp.runs.display import report_groups
     run = submitted_run(db, staff, make_run)
     with app.test_request_context(headers=EN):
-        html = render_template("runs/_report_body.html", run=run)
+        html = render_template("runs/_report_body.html", run=run, groups=report_groups(run))
     assert "+2 days" in html and "version 1" in html
 
 

@@ -27,11 +27,6 @@ def promise_text(kind: str, expected: dict, unit: str | None) -> str:
         return ""
 
 
-@bp.context_processor
-def helpers() -> dict:
-    return {"promise_text": promise_text}
-
-
 def get_checklist_or_404(checklist_id: int) -> Checklist:
     return db.get_or_404(Checklist, checklist_id)
 
@@ -91,7 +86,7 @@ def edit(checklist_id: int):
         saved(checklist, version.number, _("Checklist saved."))
         return redirect(editor_url(checklist))
     return render_template("checklists/edit.html", checklist=checklist, version=version, form=form,
-                           used=services.version_is_used(version), button=ButtonForm())
+                           used=services.version_is_used(version), button=ButtonForm(), promise_text=promise_text)
 
 
 # --- items ------------------------------------------------------------------------------------
@@ -243,7 +238,8 @@ def import_():
 @manager_required
 def library_page():
     return render_template("checklists/library.html", entries=library.entries(locale()),
-                           language=locale() if locale() in library.LANGUAGES else "en", button=ButtonForm())
+                           language=locale() if locale() in library.LANGUAGES else "en", button=ButtonForm(),
+                           promise_text=promise_text)
 
 
 @bp.post("/library/<area>/<language>/use")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, url_for
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -75,19 +74,6 @@ def fix_url(fix_id: int | None) -> str:
     return public_url("fixes.detail", fix_id=fix_id) if fix_id else ""
 
 
-def run_url(run_id: int) -> str | None:
-    """The run's report, once the runs area provides it."""
-    if "runs.report" in current_app.view_functions:
-        return url_for("runs.report", run_id=run_id)
-    return None
-
-
-def photo_url(photo_id: int, variant: str = "thumb") -> str | None:
-    if "evidence.photo" in current_app.view_functions:
-        return url_for("evidence.photo", photo_id=photo_id, variant=variant)
-    return None
-
-
 def csv_headers() -> list[str]:
     return [_("Rank"), _("Promise"), _("Score"), _("Severity"), _("Failed / checked (recent)"),
             _("Failed / checked (all time)"), _("Journey stage"), _("Department"), _("Status"),
@@ -110,4 +96,4 @@ def csv_cells(row: FixRow) -> list[str]:
 
 def helpers() -> dict:
     return {"score_sentence": score_sentence, "worst_gap": worst_gap, "promise_text": promise_text,
-            "idea_age": age, "run_url": run_url, "photo_url": photo_url, "fmt_number": number}
+            "idea_age": age, "fmt_number": number}

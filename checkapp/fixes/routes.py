@@ -4,10 +4,9 @@ Manager only. Share links live in routes_share.py, the dashboard in routes_dashb
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from jinja2 import TemplateNotFound
 
 from .. import glossary
 from ..extensions import db
@@ -20,11 +19,6 @@ from .forms import CommentForm, FixForm, IdeaForm, weights_form
 bp = Blueprint("fixes", __name__)
 PER_PAGE = 20
 IDEAS_PER_PAGE = 20
-
-
-@bp.app_context_processor
-def fix_helpers() -> dict:
-    return present.helpers() if request.blueprint == "fixes" else {}
 
 
 def read_filters(args) -> queries.Filters:
@@ -41,14 +35,6 @@ def read_filters(args) -> queries.Filters:
     )
 
 
-def gallery_available() -> bool:
-    try:
-        current_app.jinja_env.get_template("evidence/_gallery.html")
-        return True
-    except TemplateNotFound:
-        return False
-
-
 @bp.get("/fixes")
 @manager_required
 def index():
@@ -61,7 +47,7 @@ def index():
         ideas = db.paginate(queries.ideas_select(filters), page=request.args.get("ideas_page", 1, type=int),
                             per_page=IDEAS_PER_PAGE, error_out=False)
     return render_template("fixes/index.html", page=page, ideas=ideas, filters=filters,
-                           sorts=sort_labels(), button=ButtonForm())
+                           sorts=sort_labels(), button=ButtonForm(), **present.helpers())
 
 
 def sort_labels() -> dict:
@@ -77,7 +63,8 @@ def print_view():
     weights = services.stage_weights()
     rows = queries.all_fixes(filters, weights) if filters.kind in ("", "mismatch") else []
     ideas = db.session.scalars(queries.ideas_select(filters)).all() if queries.ideas_shown(filters) else []
-    return render_template("fixes/print.html", rows=rows, ideas=ideas, filters=filters, now_date=utcnow())
+    return render_template("fixes/print.html", rows=rows, ideas=ideas, filters=filters, now_date=utcnow(),
+                           **present.helpers())
 
 
 @bp.get("/fixes/export.csv")
@@ -130,10 +117,10 @@ def detail(fix_id: int):
     photos = queries.photos_of(fix.item_key) if fix.item_key else []
     return render_template(
         "fixes/detail.html", fix=fix, item=item, row=row, runs=runs, photos=photos, form=form,
-        comment_form=CommentForm(), has_gallery=gallery_available(),
+        comment_form=CommentForm(),
         verified_by=db.session.get(Run, fix.verified_by_run_id) if fix.verified_by_run_id else None,
         reopened_by=db.session.get(Run, fix.reopened_by_run_id) if fix.reopened_by_run_id else None,
-        overdue=queries.is_overdue(fix.due_date, fix.status))
+        overdue=queries.is_overdue(fix.due_date, fix.status), **present.helpers())
 
 
 @bp.post("/fixes/<int:fix_id>/comments")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from .. import glossary
 from ..permissions import manager_required
-from . import charts, dashboard
+from . import charts, dashboard, present
 
 
 def register(bp) -> None:
@@ -34,7 +34,7 @@ def register(bp) -> None:
             "fixes/dashboard.html", months=months, month_labels=labels, signed=charts.signed,
             stage_charts=stage_charts, area_charts=area_charts,
             nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
-            overdue=dashboard.overdue_fixes())
+            overdue=dashboard.overdue_fixes(), **present.helpers())
 
 
 def month_labels(months: list[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from ..forms import ButtonForm
 from ..models import Photo, ShareLink
 from ..permissions import manager_required
 from ..urls import public_url
-from . import queries, services
+from . import present, queries, services
 from .forms import ShareForm
 
 VARIANTS = ("thumb", "display")
@@ -65,7 +65,8 @@ def register(bp) -> None:
         photos = {row.item_key: queries.photos_of(row.item_key, limit=12) for row in rows}
         ideas = db.session.scalars(queries.ideas_select(filters)).all()
         response = current_app.make_response(render_template(
-            "fixes/share_view.html", link=link, rows=rows, photos=photos, ideas=ideas, share_token=token))
+            "fixes/share_view.html", link=link, rows=rows, photos=photos, ideas=ideas, share_token=token,
+            **present.helpers()))
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Robots-Tag"] = "noindex"

@@ -17,12 +17,6 @@ bp = Blueprint("review", __name__)
 PER_PAGE = 20
 
 
-@bp.app_template_global()
-def review_feedback(run):
-    """The latest send-back (comment and items) of a run, for its performer's pages; None otherwise."""
-    return services.latest_feedback(run)
-
-
 @bp.get("/review")
 @manager_required
 def queue():

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..messages import N_
 from ..permissions import current_invite, get_run_or_404
+from ..review.services import latest_feedback
 from ..verdict.kinds import observed_from_fields as observed_from_form
 from . import display, services
 from .forms import SubmitForm
@@ -45,7 +46,7 @@ def start(run_id: int):
     first_open = next((item for item in items if item.id not in answers), None)
     return render_template("runs/start.html", run=run, versions=[v for v, _items in services.run_items(run)],
                            progress=progress(run, items, answers), first_open=first_open,
-                           editable=services.is_editable(run))
+                           editable=services.is_editable(run), feedback=latest_feedback(run))
 
 
 @bp.route("/runs/<int:run_id>/items/<int:item_id>", methods=["GET", "POST"])
@@ -85,6 +86,7 @@ def perform_item(run_id: int, item_id: int):
         next_item=items[position + 1] if position + 1 < len(items) else None,
         saved=request.args.get("saved") == "1" and error is None and answer is not None,
         error=error, posted=request.form if error else None, new_uuid=str(uuid.uuid4()),
+        feedback=latest_feedback(run),
     ), status
 
 
@@ -95,6 +97,7 @@ def perform_list(run_id: int):
     items = [r for _version, rows in groups for r in rows]
     answered = sum(1 for r in items if r.answer)
     return render_template("runs/list.html", run=run, groups=groups, editable=services.is_editable(run),
+                           feedback=latest_feedback(run),
                            progress={"answered": answered, "total": len(items),
                                      "percent": round(100 * answered / len(items)) if items else 100})
 
@@ -121,4 +124,5 @@ def submit(run_id: int):
             db.session.commit()
             flash(_("Thank you: your run was sent. A manager will review it."), "success")
             return redirect(url_for("runs.start", run_id=run.id), code=303)
-    return render_template("runs/submit.html", run=run, form=form, problems=problems)
+    return render_template("runs/submit.html", run=run, form=form, problems=problems,
+                           feedback=latest_feedback(run))
