@@ -3,6 +3,7 @@
 Set DATABASE_URL to run the whole suite against PostgreSQL.
 """
 import os
+import secrets
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,7 +14,8 @@ from sqlalchemy import text
 from checkapp import config, create_app
 from checkapp.extensions import db as _db
 from checkapp.extensions import limiter
-from checkapp.models import CheckItem, Checklist, ChecklistVersion, Run, RunChecklist, User
+from checkapp.models import CheckItem, Checklist, ChecklistVersion, Invite, Run, RunChecklist, User, utcnow
+from checkapp.permissions import INVITE_SESSION_KEY
 
 
 class RequestLikeClient(FlaskClient):
@@ -116,6 +118,29 @@ def login(client):
     return log_in
 
 
+@pytest.fixture
+def as_manager(client, login, manager):
+    """The test client, logged in as the manager."""
+    return login(manager)
+
+
+@pytest.fixture
+def as_tester(client, db):
+    """An outside tester: make an invite for `run` and put it in a client's session, as opening its
+    link does. Returns the invite."""
+
+    def enter(run, a_client=None, days=3, **invite_fields):
+        invite = Invite(run_id=run.id, token_hash=secrets.token_hex(32), expires_at=utcnow() + timedelta(days=days),
+                        **invite_fields)
+        db.session.add(invite)
+        db.session.commit()
+        with (a_client or client).session_transaction() as session:
+            session[INVITE_SESSION_KEY] = invite.id
+        return invite
+
+    return enter
+
+
 DEFAULT_ITEMS = (
     dict(question="Was the parcel delivered within the promised time?", promise="Delivered within 3 days",
          kind="number", expected={"op": "le", "value": 3}, unit="days", severity=4, stage="delivery",
@@ -176,3 +201,15 @@ def make_answer(db):
         return answer
 
     return make
+
+
+@pytest.fixture
+def run(make_run, staff):
+    """A planned run of the default checklist, assigned to `staff`."""
+    return make_run(performer=staff)
+
+
+@pytest.fixture
+def performer(login, staff):
+    """The test client, logged in as `staff`, who performs `run`."""
+    return login(staff)

@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 
 from checkapp.checklists import services
 from checkapp.models import CheckItem, Checklist, ChecklistVersion
-from checkapp.permissions import INVITE_SESSION_KEY
 
 EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
@@ -22,12 +21,6 @@ def count(db, model):
 
 def keys(version):
     return [item.item_key for item in version.items]
-
-
-@pytest.fixture
-def as_manager(client, login, manager):
-    login(manager)
-    return client
 
 
 def test_manager_creates_a_checklist_and_adds_an_item(as_manager, db, manager):
@@ -189,20 +182,14 @@ ROUTES = [
 
 @pytest.mark.parametrize("who", ["anonymous", "tester", "staff"])
 @pytest.mark.parametrize("method,path", ROUTES)
-def test_only_managers_may_use_the_editor(client, db, login, make_user, make_checklist, make_run, who, method, path):
+def test_only_managers_may_use_the_editor(client, db, login, as_tester, make_user, make_checklist, make_run, who,
+                                          method, path):
     checklist = make_checklist()
     run = make_run(checklists=[make_checklist(name="Other")])
     if who == "staff":
         login(make_user("staff"))
     elif who == "tester":
-        from datetime import timedelta
-
-        from checkapp.models import Invite, utcnow
-        invite = Invite(run_id=run.id, token_hash="x" * 64, expires_at=utcnow() + timedelta(days=1))
-        db.session.add(invite)
-        db.session.commit()
-        with client.session_transaction() as session:
-            session[INVITE_SESSION_KEY] = invite.id
+        as_tester(run)
     before = (count(db, Checklist), count(db, ChecklistVersion), count(db, CheckItem))
     url = path.format(id=checklist.id, key=keys(checklist.current_version)[0])
     response = getattr(client, method)(url, data={"name": "X", "area": "delivery"})

@@ -12,12 +12,6 @@ EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
 
 
-@pytest.fixture
-def as_manager(client, login, manager):
-    login(manager)
-    return client
-
-
 def test_there_is_one_ready_made_checklist_per_area_in_each_language():
     for language in library.LANGUAGES:
         assert [entry["area"] for entry in library.entries(language)] == list(glossary.AREAS)

@@ -20,12 +20,6 @@ def nothing_created(db):
     return count(db, Checklist) == count(db, ChecklistVersion) == count(db, CheckItem) == 0
 
 
-@pytest.fixture
-def as_manager(client, login, manager):
-    login(manager)
-    return client
-
-
 def good_file(**changes):
     data = {"format": "checkapp.checklist", "version": 1, "name": "Hotline", "area": "contact_channel",
             "description": "Call the hotline.", "items": [

@@ -46,11 +46,6 @@ def item(run):
     return run.checklists[0].version.items[0]
 
 
-@pytest.fixture
-def performer(login, staff):
-    return login(staff)
-
-
 def send_eml(client, run, item, data: bytes, headers=EN, client_uuid=None):
     form = {"eml": (io.BytesIO(data), "confirmation.eml")}
     if client_uuid:

@@ -2,7 +2,7 @@
 import io
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from PIL import ExifTags, Image
 from sqlalchemy import func, select
 
 from checkapp.evidence import services
-from checkapp.models import Invite, Photo
+from checkapp.models import Photo
 from checkapp.runs.services import RunLocked
 
 EN = {"Accept-Language": "en"}
@@ -62,20 +62,10 @@ def photo_dir(app, tmp_path):
 
 
 @pytest.fixture
-def run(make_run, staff):
-    return make_run(performer=staff)
-
-
-@pytest.fixture
 def item(run):
     item = run.checklists[0].version.items[1]
     assert item.photo_required
     return item
-
-
-@pytest.fixture
-def performer(login, staff):
-    return login(staff)
 
 
 # --- uploading -------------------------------------------------------------------------------------
@@ -264,14 +254,10 @@ def test_manager_may_view_the_photo(app, login, manager, stored_photo):
     assert login(manager, app.test_client()).get(f"/photos/{stored_photo.id}/thumb").status_code == 200
 
 
-def test_tester_sees_only_their_own_runs_photos(app, db, make_run, stored_photo, photo_dir):
+def test_tester_sees_only_their_own_runs_photos(app, db, make_run, as_tester, stored_photo, photo_dir):
     own_run = make_run(title="Tester's run")
-    invite = Invite(run_id=own_run.id, token_hash="x" * 64, expires_at=datetime.now() + timedelta(days=3))
-    db.session.add(invite)
-    db.session.commit()
     tester = app.test_client()
-    with tester.session_transaction() as session:
-        session["invite_id"] = invite.id
+    as_tester(own_run, tester)
     own_item = own_run.checklists[0].version.items[1]
     assert upload(tester, own_run, own_item, jpeg(color=(9, 9, 9)), headers=JSON_EN).status_code == 201
     own_photo = db.session.scalar(select(Photo).where(Photo.run_id == own_run.id))

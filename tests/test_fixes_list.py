@@ -159,16 +159,10 @@ def test_staff_cannot_see_the_fix_pages(client, staff, login, path):
 
 
 @pytest.mark.parametrize("path", ["/fixes", "/dashboard"])
-def test_invited_tester_gets_403_and_anonymous_gets_the_login_page(client, make_run, db, path):
-    from checkapp.models import Invite
-
+def test_invited_tester_gets_403_and_anonymous_gets_the_login_page(client, make_run, as_tester, path):
     run = make_run()
-    invite = Invite(run_id=run.id, token_hash="x" * 64, expires_at=utcnow() + timedelta(days=2))
-    db.session.add(invite)
-    db.session.commit()
     assert client.get(path).status_code == 302
-    with client.session_transaction() as session:
-        session["invite_id"] = invite.id
+    as_tester(run)
     assert client.get(path).status_code == 403
 
 

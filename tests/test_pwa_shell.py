@@ -147,19 +147,10 @@ def test_pages_link_the_manifest_theme_colour_and_scripts_as_modules_only(client
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "inline script found"
 
 
-def test_installed_app_opens_on_the_testers_run_or_the_staff_home(app, client, db, login, staff, make_run):
-    from datetime import datetime, timedelta
-
-    from checkapp.models import Invite
-
+def test_installed_app_opens_on_the_testers_run_or_the_staff_home(app, client, login, as_tester, staff, make_run):
     assert client.get("/launch").headers["Location"] == "/"
-    run = make_run()
-    invite = Invite(run_id=run.id, token_hash="l" * 64, expires_at=datetime.now() + timedelta(days=1))
-    db.session.add(invite)
-    db.session.commit()
     tester = app.test_client()
-    with tester.session_transaction() as session:
-        session["invite_id"] = invite.id
+    as_tester(make_run(), tester)
     assert tester.get("/launch").headers["Location"] == "/tester"
     assert login(staff).get("/launch").headers["Location"] == "/"
 

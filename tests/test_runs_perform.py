@@ -154,16 +154,9 @@ def test_answers_are_read_only_after_submit(client, login, staff, make_run, db):
     assert "can no longer be changed" in response.get_data(as_text=True)
 
 
-def test_outside_tester_with_an_invite_session_performs_the_same_pages(client, make_run, db):
-    from datetime import timedelta
-
-    from checkapp.models import Invite, utcnow
+def test_outside_tester_with_an_invite_session_performs_the_same_pages(client, make_run, as_tester, db):
     run = make_run()
-    invite = Invite(run_id=run.id, token_hash="x" * 64, tester_name="Zoé", expires_at=utcnow() + timedelta(days=3))
-    db.session.add(invite)
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["invite_id"] = invite.id
+    as_tester(run, tester_name="Zoé")
     item = items_of(run)[0]
     assert answer(client, run, item, value="3").status_code == 303
     stored = db.session.scalar(select(Answer))

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from checkapp.evidence import services as evidence
 from checkapp.invites import services as invites
 from checkapp.models import Photo, utcnow
-from checkapp.permissions import INVITE_SESSION_KEY
 from checkapp.review import services as review
 
 EN = {"Accept-Language": "en"}
@@ -45,26 +44,12 @@ def answer(client, run, item, **data):
 
 # --- 1. a tester's invite lapses mid-test ------------------------------------------------------------
 
-@pytest.fixture
-def tester_on(client, db, manager):
-    """An outside tester who opened the invite of `run` and is performing it."""
-    def start(run):
-        new = invites.create_invite(run, created_by=manager, tester_name="Alice")
-        new.invite.opened_at = utcnow()
-        db.session.commit()
-        with client.session_transaction() as session:
-            session[INVITE_SESSION_KEY] = new.invite.id
-        return new.invite
-
-    return start
-
-
 @pytest.mark.parametrize("path", ["/runs/{run}/perform", "/runs/{run}/items/{item}", "/runs/{run}/items",
                                   "/runs/{run}/submit"])
-def test_a_tester_whose_invite_expires_mid_test_is_told_why_and_whom_to_ask(client, db, make_run, tester_on,
-                                                                           path):
+def test_a_tester_whose_invite_expires_mid_test_is_told_why_and_whom_to_ask(client, db, make_run, as_tester,
+                                                                           manager, path):
     run = make_run()
-    invite = tester_on(run)
+    invite = as_tester(run, created_by_id=manager.id, tester_name="Alice", opened_at=utcnow())
     url = path.format(run=run.id, item=items_of(run)[0].id)
     assert client.get(url, headers=EN).status_code == 200
     invite.expires_at = utcnow() - timedelta(minutes=1)
@@ -77,9 +62,9 @@ def test_a_tester_whose_invite_expires_mid_test_is_told_why_and_whom_to_ask(clie
     assert "Page not found" not in page
 
 
-def test_a_revoked_invite_mid_test_gets_the_revoked_page_also_for_photos(client, db, make_run, tester_on):
+def test_a_revoked_invite_mid_test_gets_the_revoked_page_also_for_photos(client, db, make_run, as_tester):
     run = make_run()
-    invite = tester_on(run)
+    invite = as_tester(run)
     invites.revoke_invite(invite)
     db.session.commit()
     item = items_of(run)[1]
@@ -90,9 +75,9 @@ def test_a_revoked_invite_mid_test_gets_the_revoked_page_also_for_photos(client,
     assert db.session.scalar(select(func.count(Photo.id))) == 0
 
 
-def test_a_lapsed_invite_still_reveals_nothing_about_other_runs(client, db, make_run, tester_on):
+def test_a_lapsed_invite_still_reveals_nothing_about_other_runs(client, db, make_run, as_tester):
     run, other = make_run(), make_run(title="Someone else's order")
-    invite = tester_on(run)
+    invite = as_tester(run)
     invite.expires_at = utcnow() - timedelta(days=1)
     db.session.commit()
     assert client.get(f"/runs/{other.id}/perform", headers=EN).status_code == 404

@@ -68,8 +68,7 @@ def manifest_data(lang: str) -> dict:
 @bp.get("/launch")
 def launch():
     """Where the installed app opens: the tester's run, or the staff member's home."""
-    if (not current_user.is_authenticated and current_invite() is not None
-            and "invites.welcome" in current_app.view_functions):
+    if not current_user.is_authenticated and current_invite() is not None:
         return redirect(url_for("invites.welcome"))
     return redirect(url_for("main.home"))
 
