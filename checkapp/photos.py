@@ -117,24 +117,41 @@ def _mb(n: int) -> str:
 
 def _sniff(data: bytes) -> tuple[str, str]:
     """Return (Pillow format, MIME type) from magic bytes, or reject."""
+    accepted = _accepted_format(data)
+    if accepted is not None:
+        return accepted
+    other = _other_format(data)
+    if other is not None:
+        _reject_unsupported(other)
+    raise PhotoRejected("not_image", N_(
+        "This file is not a photo. Take a photo or choose a JPEG, PNG, WebP or HEIC image."))
+
+
+def _accepted_format(data: bytes) -> tuple[str, str] | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "JPEG", "image/jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "PNG", "image/png"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP", "image/webp"
+    if data[4:8] == b"ftyp" and (mime := _HEIF_MIME.get(data[8:12])):
+        return "HEIF", mime
+    return None
+
+
+def _other_format(data: bytes) -> str | None:
+    """The name of a file type we recognise but do not accept, for the refusal message."""
     if data[4:8] == b"ftyp":
-        if mime := _HEIF_MIME.get(data[8:12]):
-            return "HEIF", mime
-        _reject_unsupported("AVIF" if data[8:11] == b"avi" else "MP4/MOV")
+        return "AVIF" if data[8:11] == b"avi" else "MP4/MOV"
     for magic, name in _OTHER_IMAGES.items():
         if data.startswith(magic):
-            _reject_unsupported(name)
+            return name
+    return "SVG" if _looks_like_svg(data) else None
+
+
+def _looks_like_svg(data: bytes) -> bool:
     head = data[:256].lstrip().lower()
-    if head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower():
-        _reject_unsupported("SVG")
-    raise PhotoRejected("not_image", N_(
-        "This file is not a photo. Take a photo or choose a JPEG, PNG, WebP or HEIC image."))
+    return head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower()
 
 
 def _reject_unsupported(kind: str) -> NoReturn:

@@ -110,19 +110,27 @@ def current_version_for_edit(checklist: Checklist, user: User | None) -> Checkli
     if current is not None and not version_is_used(current):
         return current
     sources = list(current.items) if current else []
-    version = ChecklistVersion(
+    version = _next_version(checklist, current, user)
+    db.session.add(version)
+    version.items.extend(_copy_item(item) for item in sources)
+    db.session.flush()
+    return version
+
+
+def _next_version(checklist: Checklist, current: ChecklistVersion | None, user: User | None) -> ChecklistVersion:
+    """The version after `current` (the first one if there is none), with its name and description."""
+    return ChecklistVersion(
         checklist=checklist, number=(current.number + 1) if current else 1,
         name=current.name if current else "", description=current.description if current else "",
         created_by_id=user.id if user else None)
-    db.session.add(version)
-    for item in sources:
-        copy = CheckItem(item_key=item.item_key, position=item.position,
-                         **{name: getattr(item, name) for name in ITEM_FIELDS})
-        copy.expected = dict(item.expected or {})
-        version.items.append(copy)
-    db.session.add(version)
-    db.session.flush()
-    return version
+
+
+def _copy_item(item: CheckItem) -> CheckItem:
+    """The same item (same key, so its history carries on) for a new version."""
+    copy = CheckItem(item_key=item.item_key, position=item.position,
+                     **{name: getattr(item, name) for name in ITEM_FIELDS})
+    copy.expected = dict(item.expected or {})
+    return copy
 
 
 def _renumber(version: ChecklistVersion) -> None:

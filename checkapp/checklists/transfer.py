@@ -89,28 +89,12 @@ def _flag(data: dict, key: str, default: bool, item: int) -> bool:
 
 
 def _item(data, number: int) -> dict:
-    if not isinstance(data, dict):
-        raise ImportRefused(N_("an item must be an object {…}"), item=number)
-    unknown = sorted(set(data) - set(services.ITEM_FIELDS))
-    if unknown:
-        raise ImportRefused(N_("unknown field «%(field)s»"), {"field": unknown[0]}, number)
-    for key in ("question", "kind", "stage", "department"):
-        if key not in data:
-            raise ImportRefused(N_("the field «%(field)s» is missing"), {"field": key}, number)
+    _check_item_fields(data, number)
     kind = _known(data["kind"], glossary.ITEM_KINDS, N_("the kind «%(value)s» is unknown"), number)
     stage = _known(data["stage"], glossary.STAGES, N_("the stage «%(value)s» is unknown"), number)
     department = _known(data["department"], glossary.DEPARTMENTS,
                         N_("the department «%(value)s» is unknown"), number)
-    severity = data.get("severity", 3)
-    if not isinstance(severity, int) or isinstance(severity, bool) or severity not in glossary.SEVERITIES:
-        raise ImportRefused(N_("the severity must be a whole number from 1 to 5"), item=number)
-    expected = data.get("expected") or {}
-    if not isinstance(expected, dict):
-        raise ImportRefused(N_("the field «%(field)s» must be an object {…}"), {"field": "expected"}, number)
-    try:
-        expected = verdict.validate_expected(kind, expected)
-    except verdict.PromiseError as error:
-        raise ImportRefused(error.message, error.params, number) from error
+    severity, expected = _severity(data, number), _expected(data, kind, number)
     return {
         "question": _text(data, "question", required=True, item=number),
         "promise": _text(data, "promise", required=False, item=number),
@@ -123,32 +107,39 @@ def _item(data, number: int) -> dict:
     }
 
 
+def _check_item_fields(data, number: int) -> None:
+    """An object with only known fields and the required ones."""
+    if not isinstance(data, dict):
+        raise ImportRefused(N_("an item must be an object {…}"), item=number)
+    unknown = sorted(set(data) - set(services.ITEM_FIELDS))
+    if unknown:
+        raise ImportRefused(N_("unknown field «%(field)s»"), {"field": unknown[0]}, number)
+    for key in ("question", "kind", "stage", "department"):
+        if key not in data:
+            raise ImportRefused(N_("the field «%(field)s» is missing"), {"field": key}, number)
+
+
+def _severity(data: dict, number: int) -> int:
+    severity = data.get("severity", 3)
+    if not isinstance(severity, int) or isinstance(severity, bool) or severity not in glossary.SEVERITIES:
+        raise ImportRefused(N_("the severity must be a whole number from 1 to 5"), item=number)
+    return severity
+
+
+def _expected(data: dict, kind: str, number: int) -> dict:
+    expected = data.get("expected") or {}
+    if not isinstance(expected, dict):
+        raise ImportRefused(N_("the field «%(field)s» must be an object {…}"), {"field": "expected"}, number)
+    try:
+        return verdict.validate_expected(kind, expected)
+    except verdict.PromiseError as error:
+        raise ImportRefused(error.message, error.params, number) from error
+
+
 def parse(raw: bytes | str) -> dict:
     """The checked, normalised content of a checklist file, or ImportRefused naming the problem."""
-    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
-    if size == 0:
-        raise ImportRefused(N_("The file is empty."))
-    if size > MAX_BYTES:
-        raise ImportRefused(N_("The file is larger than %(max)s MB."), {"max": MAX_BYTES // 1_000_000})
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportRefused(N_("The file is not UTF-8 text.")) from error
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(N_("The file is not valid JSON: line %(line)s, column %(column)s."),
-                            {"line": error.lineno, "column": error.colno}) from error
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportRefused(N_("This is not a CheckApp checklist: «format» must be «%(format)s»."),
-                            {"format": FORMAT})
-    if data.get("version") != FORMAT_VERSION:
-        raise ImportRefused(N_("This file uses format version %(found)s; this CheckApp reads version %(version)s."),
-                            {"found": data.get("version"), "version": FORMAT_VERSION})
-    unknown = sorted(set(data) - set(TOP_KEYS))
-    if unknown:
-        raise ImportRefused(N_("Unknown field «%(field)s»."), {"field": unknown[0]})
+    data = _load_json(raw)
+    _check_header(data)
     name = _text(data, "name", required=True, item=0)
     description = _text(data, "description", required=False, item=0)
     area = _known(data.get("area"), glossary.AREAS, N_("The area «%(value)s» is unknown."))
@@ -160,6 +151,38 @@ def parse(raw: bytes | str) -> dict:
                             {"count": len(items), "max": MAX_ITEMS})
     return {"name": name, "area": area, "description": description,
             "items": [_item(entry, number) for number, entry in enumerate(items, start=1)]}
+
+
+def _load_json(raw: bytes | str):
+    """The file's JSON value: not empty, not too large, UTF-8 (with or without a BOM)."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size == 0:
+        raise ImportRefused(N_("The file is empty."))
+    if size > MAX_BYTES:
+        raise ImportRefused(N_("The file is larger than %(max)s MB."), {"max": MAX_BYTES // 1_000_000})
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportRefused(N_("The file is not UTF-8 text.")) from error
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(N_("The file is not valid JSON: line %(line)s, column %(column)s."),
+                            {"line": error.lineno, "column": error.colno}) from error
+
+
+def _check_header(data) -> None:
+    """A CheckApp checklist, in the format version this CheckApp reads, with no unknown field."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportRefused(N_("This is not a CheckApp checklist: «format» must be «%(format)s»."),
+                            {"format": FORMAT})
+    if data.get("version") != FORMAT_VERSION:
+        raise ImportRefused(N_("This file uses format version %(found)s; this CheckApp reads version %(version)s."),
+                            {"found": data.get("version"), "version": FORMAT_VERSION})
+    unknown = sorted(set(data) - set(TOP_KEYS))
+    if unknown:
+        raise ImportRefused(N_("Unknown field «%(field)s»."), {"field": unknown[0]})
 
 
 def import_checklist(content: dict, user: User | None) -> Checklist:

@@ -7,8 +7,10 @@ chart is a picture of the table, never the only way to read the numbers.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from itertools import count
+from typing import ClassVar
 
 _ids = count(1)
 
@@ -49,54 +51,94 @@ def line_chart(title: str, labels: list[str], values: list[float | None], *, low
     each gets a faint guide line so the reader sees the scale.
     """
     marks = y_labels or []
-    label_w = max((len(text) for _, text in marks), default=0) * 6 + 6 if marks else 0
-    pad_x, pad_top, pad_bottom = 6, 8, 18
-    left = pad_x + label_w
-    plot_w, plot_h = width - left - pad_x, height - pad_top - pad_bottom
-    span = (high - low) or 1.0
-    step = plot_w / max(len(values) - 1, 1)
-
-    def xy(index: int, value: float) -> tuple[float, float]:
-        clamped = min(max(value, low), high)
-        return left + index * step, pad_top + plot_h * (1 - (clamped - low) / span)
-
-    parts = [f'<line class="axis" x1="{left}" y1="{pad_top + plot_h}" x2="{width - pad_x}" '
-             f'y2="{pad_top + plot_h}" stroke="currentColor" stroke-opacity=".3"/>']
-    if low < 0 < high:
-        _, zero = xy(0, 0)
-        parts.append(f'<line class="zero" x1="{left}" y1="{_fmt(zero)}" x2="{width - pad_x}" '
-                     f'y2="{_fmt(zero)}" stroke="currentColor" stroke-opacity=".3" stroke-dasharray="3 3"/>')
-    for value, text in marks:
-        _, y = xy(0, value)
-        if value != low and not (value == 0 and low < 0 < high):
-            parts.append(f'<line class="guide" x1="{left}" y1="{_fmt(y)}" x2="{width - pad_x}" y2="{_fmt(y)}" '
-                         f'stroke="currentColor" stroke-opacity=".15"/>')
-        parts.append(f'<text class="y-label" x="{left - 4}" y="{_fmt(y + 3.5)}" font-size="10" text-anchor="end" '
-                     f'fill="currentColor">{escape(text)}</text>')
-    segment: list[str] = []
-    segments: list[list[str]] = []
-    for index, value in enumerate(values):
-        if value is None:
-            if segment:
-                segments.append(segment)
-            segment = []
-            continue
-        x, y = xy(index, value)
-        segment.append(f"{_fmt(x)},{_fmt(y)}")
-        parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="2.5" fill="currentColor">'
-                     f'<title>{escape(labels[index])}: {_fmt(value)}</title></circle>')
-    if segment:
-        segments.append(segment)
-    for points in segments:
-        if len(points) > 1:
-            parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="currentColor" '
-                         f'stroke-width="2"/>')
+    plot = _Plot.inside(width, height, marks, len(values), low, high)
+    parts = [f'<line class="axis" x1="{plot.left}" y1="{plot.bottom}" x2="{plot.right}" '
+             f'y2="{plot.bottom}" stroke="currentColor" stroke-opacity=".3"/>']
+    if plot.crosses_zero:
+        parts.append(plot.rule("zero", 0, ".3", ' stroke-dasharray="3 3"'))
+    parts += _scale_marks(plot, marks)
+    parts += _line(plot, labels, values)
     if labels:
-        parts.append(f'<text x="{left}" y="{height - 4}" font-size="10" fill="currentColor">'
+        parts.append(f'<text x="{plot.left}" y="{height - 4}" font-size="10" fill="currentColor">'
                      f'{escape(labels[0])}</text>')
-        parts.append(f'<text x="{width - pad_x}" y="{height - 4}" font-size="10" text-anchor="end" '
+        parts.append(f'<text x="{plot.right}" y="{height - 4}" font-size="10" text-anchor="end" '
                      f'fill="currentColor">{escape(labels[-1])}</text>')
     return _frame(width, height, title, desc, "".join(parts), "line-chart")
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """The area of a line chart where values are drawn, and the value range it shows."""
+
+    left: float
+    right: float
+    top: float
+    height: float
+    step: float
+    low: float
+    high: float
+
+    PAD_X: ClassVar[int] = 6
+    PAD_TOP: ClassVar[int] = 8
+    PAD_BOTTOM: ClassVar[int] = 18
+
+    @classmethod
+    def inside(cls, width: int, height: int, marks: list[tuple[float, str]], points: int, low: float,
+               high: float) -> _Plot:
+        """Room on the left for the longest scale mark, padding around."""
+        label_w = max(len(text) for _, text in marks) * 6 + 6 if marks else 0
+        left = cls.PAD_X + label_w
+        right = width - cls.PAD_X
+        return cls(left=left, right=right, top=cls.PAD_TOP, height=height - cls.PAD_TOP - cls.PAD_BOTTOM,
+                   step=(right - left) / max(points - 1, 1), low=low, high=high)
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    @property
+    def crosses_zero(self) -> bool:
+        return self.low < 0 < self.high
+
+    def xy(self, index: int, value: float) -> tuple[float, float]:
+        clamped = min(max(value, self.low), self.high)
+        span = (self.high - self.low) or 1.0
+        return self.left + index * self.step, self.top + self.height * (1 - (clamped - self.low) / span)
+
+    def rule(self, css_class: str, value: float, opacity: str, extra: str = "") -> str:
+        """A horizontal line across the plot at `value`."""
+        y = _fmt(self.xy(0, value)[1])
+        return (f'<line class="{css_class}" x1="{self.left}" y1="{y}" x2="{self.right}" y2="{y}" '
+                f'stroke="currentColor" stroke-opacity="{opacity}"{extra}/>')
+
+
+def _scale_marks(plot: _Plot, marks: list[tuple[float, str]]) -> list[str]:
+    """Each mark's text on the left, with a faint guide line (none on the axis or the zero line)."""
+    parts = []
+    for value, text in marks:
+        _, y = plot.xy(0, value)
+        if value != plot.low and not (value == 0 and plot.crosses_zero):
+            parts.append(plot.rule("guide", value, ".15"))
+        parts.append(f'<text class="y-label" x="{plot.left - 4}" y="{_fmt(y + 3.5)}" font-size="10" '
+                     f'text-anchor="end" fill="currentColor">{escape(text)}</text>')
+    return parts
+
+
+def _line(plot: _Plot, labels: list[str], values: list[float | None]) -> list[str]:
+    """A dot per value (its label and value as a tooltip), joined by lines; None breaks the line."""
+    dots, segments, segment = [], [], []
+    for index, value in enumerate(values):
+        if value is None:
+            segments.append(segment)
+            segment = []
+            continue
+        x, y = plot.xy(index, value)
+        segment.append(f"{_fmt(x)},{_fmt(y)}")
+        dots.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="2.5" fill="currentColor">'
+                    f'<title>{escape(labels[index])}: {_fmt(value)}</title></circle>')
+    segments.append(segment)
+    return dots + [f'<polyline points="{" ".join(points)}" fill="none" stroke="currentColor" stroke-width="2"/>'
+                   for points in segments if len(points) > 1]
 
 
 def bar_chart(title: str, bars: list[tuple[str, float]], *, desc: str = "", width: int = 320,

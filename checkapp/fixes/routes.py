@@ -101,10 +101,7 @@ def detail(fix_id: int):
     item = queries.newest_item(fix.item_key) if fix.item_key else None
     form = FixForm(obj=fix)
     if request.method == "GET":
-        form.department.data = fix.department or (item.department if item else None)
-        form.effort.data = fix.effort or ""
-        if fix.status == "verified":
-            form.status.data = "done"
+        fill_fix_form(form, fix, item)
     if form.validate_on_submit():
         services.update_fix(fix, status=form.status.data, owner=form.owner.data,
                             department=form.department.data, due_date=form.due_date.data,
@@ -112,15 +109,31 @@ def detail(fix_id: int):
         db.session.commit()
         flash(_("The fix is saved."), "success")
         return redirect(url_for("fixes.detail", fix_id=fix.id))
-    row = queries.fix_stats(fix.item_key, services.stage_weights()) if fix.item_key else None
-    runs = queries.runs_of(fix.item_key) if fix.item_key else []
-    photos = queries.photos_of(fix.item_key) if fix.item_key else []
-    return render_template(
-        "fixes/detail.html", fix=fix, item=item, row=row, runs=runs, photos=photos, form=form,
-        comment_form=CommentForm(),
-        verified_by=db.session.get(Run, fix.verified_by_run_id) if fix.verified_by_run_id else None,
-        reopened_by=db.session.get(Run, fix.reopened_by_run_id) if fix.reopened_by_run_id else None,
-        overdue=queries.is_overdue(fix.due_date, fix.status), **present.helpers())
+    return render_template("fixes/detail.html", fix=fix, item=item, form=form, comment_form=CommentForm(),
+                           **detail_facts(fix), **present.helpers())
+
+
+def fill_fix_form(form: FixForm, fix: Fix, item) -> None:
+    """What the form shows first: the promise's department when the fix has none yet, and a
+    verified fix as "done" (verifying is the runs' job, not a choice in the form)."""
+    form.department.data = fix.department or (item.department if item else None)
+    form.effort.data = fix.effort or ""
+    if fix.status == "verified":
+        form.status.data = "done"
+
+
+def detail_facts(fix: Fix) -> dict:
+    """The detail page's facts: the promise's figures, the runs that checked it, their photos,
+    and the runs that verified or reopened the fix."""
+    key = fix.item_key
+    return {
+        "row": queries.fix_stats(key, services.stage_weights()) if key else None,
+        "runs": queries.runs_of(key) if key else [],
+        "photos": queries.photos_of(key) if key else [],
+        "verified_by": db.session.get(Run, fix.verified_by_run_id) if fix.verified_by_run_id else None,
+        "reopened_by": db.session.get(Run, fix.reopened_by_run_id) if fix.reopened_by_run_id else None,
+        "overdue": queries.is_overdue(fix.due_date, fix.status),
+    }
 
 
 @bp.post("/fixes/<int:fix_id>/comments")

@@ -22,23 +22,9 @@ def apply_accepted_run(run: Run) -> None:
     Fixes are created here, eagerly, so the list can be driven by SQL aggregates over Fix rows.
     Flushes, never commits.
     """
-    answers = db.session.execute(
-        select(Answer.item_key, Answer.outcome, Answer.answered_at).where(
-            Answer.run_id == run.id,
-            Answer.is_current.is_(True),
-            Answer.override_reason.is_(None),
-            Answer.outcome.in_(("pass", "mismatch")),
-        )
-    ).all()
-    if not answers:
+    outcome_by_key, observed_at = _run_outcomes(run)
+    if not outcome_by_key:
         return
-    # One outcome per key: a mismatch anywhere in the run wins over a pass of the same key.
-    outcome_by_key: dict[str, str] = {}
-    observed_at: dict[str, datetime] = {}
-    for key, outcome, answered_at in answers:
-        if outcome_by_key.get(key) != "mismatch":
-            outcome_by_key[key] = outcome
-        observed_at[key] = max(answered_at, observed_at.get(key, answered_at))
     fixes = {
         fix.item_key: fix
         for fix in db.session.scalars(select(Fix).where(Fix.item_key.in_(list(outcome_by_key))))
@@ -50,19 +36,44 @@ def apply_accepted_run(run: Run) -> None:
             if outcome == "mismatch":
                 db.session.add(new_fix(key))
             continue
-        # Only an observation made after the fix was marked done can judge it (a run that
-        # waited in the review queue may have been performed before).
-        judged = fix.done_at is None or observed_at[key] >= fix.done_at
-        if outcome == "pass" and fix.status == "done" and judged:
-            fix.status = "verified"
-            fix.verified_at = now
-            fix.verified_by_run_id = run.id
-        elif outcome == "mismatch" and fix.status in ("done", "verified") and judged:
-            fix.status = "open"
-            fix.regression = True
-            fix.reopened_at = now
-            fix.reopened_by_run_id = run.id
+        _judge(fix, outcome, observed_at[key], run, now)
     db.session.flush()
+
+
+def _run_outcomes(run: Run) -> tuple[dict[str, str], dict[str, datetime]]:
+    """Per promise (item key): the run's outcome, a mismatch anywhere winning over a pass of the
+    same key, and when it was last observed. Current, not-overridden passes and mismatches only."""
+    answers = db.session.execute(
+        select(Answer.item_key, Answer.outcome, Answer.answered_at).where(
+            Answer.run_id == run.id,
+            Answer.is_current.is_(True),
+            Answer.override_reason.is_(None),
+            Answer.outcome.in_(("pass", "mismatch")),
+        )
+    ).all()
+    outcome_by_key: dict[str, str] = {}
+    observed_at: dict[str, datetime] = {}
+    for key, outcome, answered_at in answers:
+        if outcome_by_key.get(key) != "mismatch":
+            outcome_by_key[key] = outcome
+        observed_at[key] = max(answered_at, observed_at.get(key, answered_at))
+    return outcome_by_key, observed_at
+
+
+def _judge(fix: Fix, outcome: str, observed_at: datetime, run: Run, now: datetime) -> None:
+    """A pass verifies a fix marked done; a mismatch reopens a done or verified one."""
+    # Only an observation made after the fix was marked done can judge it (a run that
+    # waited in the review queue may have been performed before).
+    judged = fix.done_at is None or observed_at >= fix.done_at
+    if outcome == "pass" and fix.status == "done" and judged:
+        fix.status = "verified"
+        fix.verified_at = now
+        fix.verified_by_run_id = run.id
+    elif outcome == "mismatch" and fix.status in ("done", "verified") and judged:
+        fix.status = "open"
+        fix.regression = True
+        fix.reopened_at = now
+        fix.reopened_by_run_id = run.id
 
 
 def new_fix(item_key: str) -> Fix:
