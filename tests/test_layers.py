@@ -3,6 +3,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "checkapp"
 
 
@@ -39,3 +41,16 @@ def test_templates_get_what_they_need_from_their_view():
     allowed = {"__init__.py: context_processor",  # navigation and locale, for every page, no query
                "evidence/routes.py: app_template_global"}
     assert set(hooks("context_processor", "app_template_global", "template_global")) <= allowed
+
+
+SIMPLE_MODULES = ("photos.py", "checklists/services.py", "checklists/transfer.py", "fixes/services.py",
+                  "fixes/routes.py", "fixes/charts.py")
+
+
+@pytest.mark.parametrize("module", SIMPLE_MODULES)
+def test_no_function_is_complex(module):
+    """Cyclomatic complexity (radon) of rank A or B for each function: rank C starts at 11."""
+    from radon.complexity import cc_rank, cc_visit
+
+    blocks = cc_visit((PACKAGE / module).read_text())
+    assert [f"{block.name} {block.complexity}" for block in blocks if cc_rank(block.complexity) > "B"] == []
