@@ -6,6 +6,7 @@ from flask import Flask
 from . import config
 from .database import configure_sqlite
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .request import Request
 from .security import add_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = Request
     app.config.from_mapping(test_config or config.from_environment(app.instance_path))
     if app.config.get("ENV_NAME") == "production" and not app.config.get("BASE_URL"):
         app.logger.warning("CHECKAPP_BASE_URL is not set: invite and share links will use the address "

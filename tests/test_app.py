@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from sqlalchemy import event, text
 
@@ -128,3 +130,21 @@ def test_other_pages_read_without_the_write_lock_and_posts_take_it(client, begin
     begins.clear()
     client.post("/login", data={"email": "nobody@example.org", "password": "wrong"})
     assert begins and set(begins) == {"BEGIN IMMEDIATE"}
+
+
+NAMELESS_PART = b"--XX\r\nContent-Disposition: form-data\r\n\r\nhello\r\n--XX--\r\n"
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Something in the request was not right"),
+                                             ("fr", "Quelque chose n'allait pas dans la demande")])
+def test_a_multipart_part_without_a_name_gets_the_400_page(client, csrf_on, lang, title):
+    response = client.post("/login", data=NAMELESS_PART, content_type="multipart/form-data; boundary=XX",
+                           headers={"Accept-Language": lang})
+    assert response.status_code == 400
+    assert f"<title>{title}" in html.unescape(response.get_data(as_text=True))
+
+
+def test_a_multipart_part_without_a_name_gets_a_json_400_from_the_api(client, csrf_on):
+    response = client.post("/api/v1/runs/1/photos", data=NAMELESS_PART,
+                           content_type="multipart/form-data; boundary=XX", headers={"Accept-Language": "en"})
+    assert response.status_code == 400 and response.get_json()["error"]["status"] == 400
