@@ -1,23 +1,66 @@
 """Browser tests: the app served in a thread against the test database, driven by Playwright
-through Debian's Chromium (`apt-get install chromium`; Playwright cannot download browsers here).
+through Chromium: `CHECKAPP_BROWSER` when set, else `chromium` on PATH (Debian's: `apt-get install
+chromium`), else the one `playwright install chromium` downloads. Without one the browser tests
+are skipped with one line saying how to get it; with CI=true a missing browser is an error.
 
 Fixtures: `live_server` (base URL), `new_phone()` (a fresh phone-sized browser context's page),
 `phone` (one such page). CSRF protection is on, as in production.
 """
+import os
 import shutil
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = "Pixel 7"
+HOW_TO_GET_IT = ("install it with `apt-get install chromium` (or `playwright install chromium` where downloads "
+                 "are possible), or point CHECKAPP_BROWSER at a Chromium")
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
+def playwright_chromium() -> str | None:
+    """The Chromium that `playwright install chromium` downloaded, if there is one."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            path = playwright.chromium.executable_path
+    except Exception:  # no driver, or no browser for this platform: there is no browser then
+        return None
+    return path if os.access(path, os.X_OK) else None
+
+
+def find_chromium() -> tuple[str | None, str]:
+    """The Chromium to drive, or None and why there is none."""
+    configured = os.environ.get("CHECKAPP_BROWSER")
+    if configured:
+        found = configured if os.path.isfile(configured) and os.access(configured, os.X_OK) else None
+        return found, f"no Chromium at CHECKAPP_BROWSER={configured}"
+    return shutil.which("chromium") or playwright_chromium(), "no Chromium found on PATH"
+
+
+CHROMIUM, WHY_MISSING = find_chromium()
+SKIPPED = []
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "tests/browser/" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if not browser_items or CHROMIUM:
+        return
+    message = f"Browser tests skipped: {WHY_MISSING}; {HOW_TO_GET_IT}."
+    if os.environ.get("CI", "").lower() == "true":
+        raise pytest.UsageError(f"Browser tests cannot run: {WHY_MISSING}; {HOW_TO_GET_IT}. "
+                                "(CI=true: they must run.)")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=message))
+    SKIPPED.append(message)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for message in SKIPPED:
+        terminalreporter.write_line(message)
 
 
 @pytest.fixture(scope="session")
