@@ -1,5 +1,6 @@
 # CheckApp: `make run` to try it, `make test` to check it.
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app checkapp
@@ -8,11 +9,15 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test lint install i18n translations migrate demo clean
 
+# The first screen says where the app is, the logins and where emails go; the migration's log is
+# shown only if it fails, gunicorn says only warnings (once, from its master) and each request.
 run: install instance/secret_key
-	@SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
+	@SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade > instance/upgrade.log 2>&1 \
+		|| { cat instance/upgrade.log; exit 1; }
 	@SECRET_KEY=$$(cat instance/secret_key) $(FLASK) demo
-	@echo "CheckApp is at http://127.0.0.1:5000 (Ctrl+C to stop)"
-	@SECRET_KEY=$$(cat instance/secret_key) $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "checkapp:create_app()"
+	@echo "CheckApp is at http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	@SECRET_KEY=$$(cat instance/secret_key) $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
+		--workers 2 --log-level warning --access-logfile - "checkapp:create_app()"
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -22,14 +27,16 @@ lint: $(INSTALLED)
 
 install: $(INSTALLED) translations
 
+# -qq: the editable install's setuptools warning box is for packagers, not for someone trying the app.
 $(INSTALLED): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "Installing CheckApp and its tools into $(VENV) (the first time takes a minute or two)..."
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -qq --upgrade pip
+	@$(BIN)/pip install -qq -e '.[dev]'
+	@touch $@
 
 translations:
-	@$(BIN)/pybabel compile --use-fuzzy -q -d $(TRANSLATIONS) 2>/dev/null || $(BIN)/pybabel compile -d $(TRANSLATIONS)
+	@$(BIN)/pybabel -q compile --use-fuzzy -d $(TRANSLATIONS)
 
 # For developers: collect new strings into both catalogs (no fuzzy guesses), then compile.
 i18n: $(INSTALLED)

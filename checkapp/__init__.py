@@ -21,9 +21,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.request_class = Request
     app.config.from_mapping(test_config or config.from_environment(app.instance_path))
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("BASE_URL"):
-        app.logger.warning("CHECKAPP_BASE_URL is not set: invite and share links will use the address "
-                           "each request came to; set it to the public https address.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     trust_proxies(app)
     register_extensions(app)

@@ -39,3 +39,5 @@ def register(app: Flask) -> None:
         click.echo("Demo logins:")
         for role, email, password in DEMO_LOGINS:
             click.echo(f"  {role:<8} {email}  /  {password}")
+        click.echo("Emails: CheckApp sends none yet. Invite and share links are shown to you to pass on "
+                   "(copy, share or QR code).")

@@ -41,6 +41,16 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+def startup_warnings(env=os.environ) -> list[str]:
+    """What whoever starts the server should know about its settings. Said once, by the gunicorn
+    master (gunicorn.conf.py), not by every worker and command that builds the app."""
+    warnings = []
+    if env.get("CHECKAPP_ENV", "production") == "production" and not env.get("CHECKAPP_BASE_URL", "").strip():
+        warnings.append("CHECKAPP_BASE_URL is not set: invite and share links will use the address each request "
+                        "came to; set it to the public https address.")
+    return warnings
+
+
 def cookie_settings(over_https: bool) -> dict:
     return {
         "SESSION_COOKIE_HTTPONLY": True,
