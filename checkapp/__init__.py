@@ -6,6 +6,7 @@ from flask import Flask
 from . import config
 from .database import configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .requests import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,12 +18,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = Request
     app.config.from_mapping(test_config or config.from_environment(app.instance_path))
     if app.config.get("ENV_NAME") == "production" and not app.config.get("BASE_URL"):
         app.logger.warning("CHECKAPP_BASE_URL is not set: invite and share links will use the address "
                            "each request came to; set it to the public https address.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     trust_proxies(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -36,6 +39,13 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.context_processor(template_helpers)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route exists: every `<int:...>` in a URL is a database id (past 2^63-1, a 404)."""
+    from .ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def trust_proxies(app: Flask) -> None:
