@@ -94,7 +94,7 @@ def test_a_form_part_without_a_name_is_ignored_not_a_server_error(performer, run
 
 @pytest.mark.parametrize("depth", [5000, 50])
 def test_deeply_nested_json_is_a_400(performer, run, depth, db):
-    body = '{"client_uuid": "%s", "item_id": %d, "value": ' % (uuid.uuid4(), item_of(run).id)
+    body = f'{{"client_uuid": "{uuid.uuid4()}", "item_id": {item_of(run).id}, "value": '
     body += '{"a":' * depth + "1" + "}" * depth + "}"
     response = performer.post(f"/api/v1/runs/{run.id}/answers", data=body, content_type="application/json",
                               headers=EN)
@@ -153,7 +153,7 @@ def test_the_submit_comment_has_the_same_cleaning(client, login, staff, make_run
 
 
 def test_a_number_that_is_not_finite_is_refused(performer, run, db):
-    body = '{"client_uuid": "%s", "item_id": %d, "value": {"value": NaN}}' % (uuid.uuid4(), item_of(run).id)
+    body = f'{{"client_uuid": "{uuid.uuid4()}", "item_id": {item_of(run).id}, "value": {{"value": NaN}}}}'
     response = performer.post(f"/api/v1/runs/{run.id}/answers", data=body, content_type="application/json",
                               headers=EN)
     assert response.status_code == 422

@@ -22,9 +22,9 @@ RUN_ID = {"name": "run_id", "in": "path", "required": True,
           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 ITEM_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 COMMON_ERRORS = {
-    "401": _error("Not signed in: no staff session and no invite session."),
+    "401": _error("Not signed in: no staff session and no valid invite session (an invite that lapsed "
+                  "mid-test included)."),
     "404": _error("The run does not exist or is not this person's to see (never told apart)."),
-    "410": _error("The outside tester's invite for this run expired or was revoked mid-test."),
 }
 WRITE_ERRORS = {
     "400": _error("Malformed request (not a JSON object, nested too deeply, no valid client_uuid), or the "
@@ -199,7 +199,8 @@ DOCUMENT = {
                        "opened their invite link). Every POST needs the X-CSRFToken header (from "
                        "<meta name=\"csrf-token\"> or GET /api/v1/csrf-token). Errors are "
                        "{error: {status, title, message}} in the user's language. Writes are idempotent "
-                       "by client_uuid: resend freely after a network failure.",
+                       "by client_uuid: resend freely after a network failure. A method a path does not "
+                       "list answers 405 with an Allow header.",
     },
     "servers": [{"url": "/"}],
     "components": {
