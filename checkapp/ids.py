@@ -1,8 +1,9 @@
-"""What a row id can be: a positive integer the database can hold (SQLite and PostgreSQL
-bigint stop at 2^63 - 1; past it SQLite's driver overflows instead of finding nothing)."""
+"""What a row id can be: a positive integer an id column can hold. The ids are INTEGER columns:
+PostgreSQL's stop at 2^31 - 1 (a larger value in a query is an error, not "not found"), SQLite's
+driver overflows past 2^63 - 1; the smaller bound serves both."""
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):

@@ -11,6 +11,7 @@ from checkapp.models import Answer
 EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
 HUGE = "99999999999999999999"  # past 2^63 - 1
+PAST_INT4 = "3000000000"       # past 2^31 - 1, what a PostgreSQL INTEGER id holds
 
 TEXT_ITEM = (dict(question="What does the delivery note say?", promise="", kind="text", expected={},
                   severity=2, stage="delivery", department="logistics"),)
@@ -55,11 +56,12 @@ def stored(db) -> list[Answer]:
     return list(db.session.scalars(select(Answer)))
 
 
-# --- 1. ids past what the database holds ---------------------------------------------------------
+# --- 1. ids past what the database holds (a 500 before: SQLite overflowed, PostgreSQL refused) -------
 
 @pytest.mark.parametrize("path", [
     f"/runs/{HUGE}/report", f"/api/v1/runs/{HUGE}", f"/photos/{HUGE}/thumb", f"/runs/{HUGE}/perform",
     "/runs/{run}/items/" + HUGE, "/runs/{run}/photos/" + HUGE + "/delete",
+    f"/runs/{PAST_INT4}/report", f"/api/v1/runs/{PAST_INT4}", f"/photos/{PAST_INT4}/thumb",
 ])
 def test_an_id_past_2_63_is_not_found(client, login, manager, run, path):
     login(run.performer)
@@ -67,7 +69,7 @@ def test_an_id_past_2_63_is_not_found(client, login, manager, run, path):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("item_id", [int(HUGE), -int(HUGE), "abc", True, 1.5, None, HUGE, "٣"])
+@pytest.mark.parametrize("item_id", [int(HUGE), -int(HUGE), int(PAST_INT4), 0, "abc", True, 1.5, None, HUGE, "٣"])
 def test_an_item_id_that_is_not_an_item_number_is_a_422_in_the_answer_and_photo_api(performer, run, item_id, db):
     answer = performer.post(f"/api/v1/runs/{run.id}/answers", headers=EN, json={
         "client_uuid": str(uuid.uuid4()), "item_id": item_id, "value": {"value": 2}})
