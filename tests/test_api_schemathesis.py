@@ -67,5 +67,6 @@ def test_the_api_answers_every_generated_request_as_documented(api, csrf_on, mod
             seen.add((case.operation.label, response.status_code))
 
         check()
-    # Not only refusals: answers and photos were stored, so the checks saw the success shapes too.
-    assert {("POST /api/v1/runs/{run_id}/answers", 201), ("POST /api/v1/runs/{run_id}/photos", 201)} <= seen
+    if mode == schemathesis.GenerationMode.POSITIVE:
+        # Not only refusals: answers and photos were stored, so the checks saw the success shapes too.
+        assert {("POST /api/v1/runs/{run_id}/answers", 201), ("POST /api/v1/runs/{run_id}/photos", 201)} <= seen
