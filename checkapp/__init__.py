@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(test_config or config.from_environment(app.instance_path))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     trust_proxies(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -37,6 +38,13 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.context_processor(template_helpers)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route exists: every `<int:...>` in a URL is a database id (past 2^63-1, a 404)."""
+    from .ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def trust_proxies(app: Flask) -> None:

@@ -15,7 +15,7 @@ from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 
-from .messages import N_
+from .messages import N_, UserError
 
 MSG_EMPTY = N_("The email is empty. Upload the .eml file or paste the full source of the message.")
 MSG_TOO_LARGE = N_(
@@ -40,12 +40,12 @@ _SKIPPED_TAGS = frozenset({"style", "script", "title", "template", "noscript"})
 _TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
-class EmailRejected(ValueError):
+class EmailRejected(UserError, ValueError):
+    """Not an email we can read: `code` says why (400)."""
+
     def __init__(self, code: str, message: str, params: dict | None = None) -> None:
-        super().__init__(message)
         self.code = code
-        self.message = message
-        self.params = params or {}
+        super().__init__(message, params)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,14 @@ An outside tester's session holds the id of the invite they opened (see `current
 from functools import wraps
 
 from flask import abort, g, make_response, session
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db, login_manager
 from .invites.pages import lapsed_refusal
 from .models import Invite, Run, utcnow
+from .runs.perform import Actor
 
 INVITE_SESSION_KEY = "invite_id"
 
@@ -59,6 +61,14 @@ def can_perform(run: Run) -> bool:
     if invite is not None and invite.run_id == run.id:
         return True
     return current_user.is_authenticated and run.performer_id == current_user.id
+
+
+def current_actor(run: Run) -> Actor:
+    """Who performs `run` in this request, for the record: the signed-in staff member, and the
+    name of the outside tester whose invite is for this run ("Outside tester" if none was given)."""
+    invite = current_invite()
+    label = (invite.tester_name or _("Outside tester")) if invite is not None and invite.run_id == run.id else ""
+    return Actor(user=current_user._get_current_object() if current_user.is_authenticated else None, label=label)
 
 
 def can_view(run: Run) -> bool:

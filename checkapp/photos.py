@@ -21,7 +21,7 @@ from typing import NoReturn
 import pillow_heif
 from PIL import ExifTags, Image, ImageOps
 
-from .messages import N_
+from .messages import N_, UserError
 
 pillow_heif.register_heif_opener()
 
@@ -41,13 +41,12 @@ _OTHER_IMAGES = {
 }
 
 
-class PhotoRejected(Exception):
+class PhotoRejected(UserError):
+    """The bytes are not a photo we keep: `code` says why, `status` is 400 (413 for size)."""
+
     def __init__(self, code: str, message: str, status: int = 400, **params: object) -> None:
         self.code = code
-        self.message = message
-        self.status = status
-        self.params = params
-        super().__init__(message % params if params else message)
+        super().__init__(message, params, status=status)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,24 @@
-"""The OpenAPI document at /api/openapi.json matches the API's routes, both ways."""
+"""The OpenAPI document at /api/openapi.json matches the API's routes, both ways, and the API's real
+answers (every status it gives) match the document."""
+import io
 import re
+import uuid
+from datetime import timedelta
+
+import pytest
+import schemathesis
+from PIL import Image
 
 from checkapp.api.openapi import document
+from checkapp.models import Invite, utcnow
+
+EN = {"Accept-Language": "en"}
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 90, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 HTTP = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
@@ -41,3 +58,91 @@ def test_every_schema_reference_resolves():
     doc = document()
     refs = re.findall(r"'\$ref': '#/components/schemas/(\w+)'", str(doc))
     assert refs and set(refs) <= set(doc["components"]["schemas"])
+
+
+# --- real responses against the document: every status the API answers is documented -----------------
+
+@pytest.fixture
+def documented():
+    schema = schemathesis.openapi.from_dict(document())
+
+    def check(method: str, template: str, response):
+        responses = document()["paths"][template][method]["responses"]
+        assert str(response.status_code) in responses, f"{method.upper()} {template} answered {response.status_code}"
+        schema[template][method.upper()].validate_response(response)
+        return response.status_code
+
+    return check
+
+
+def test_every_status_the_api_answers_is_documented_with_its_body(app, client, login, make_run, staff, make_user,
+                                                                 db, documented):
+    run, other = make_run(performer=staff), make_run(performer=make_user("staff"), title="Not theirs")
+    number, yes_no, duration = run.checklists[0].version.items
+    answers, photos, submit = (f"/api/v1/runs/{run.id}/{path}" for path in ("answers", "photos", "submit"))
+    seen = {("get", "/api/v1/runs/{run_id}", documented("get", "/api/v1/runs/{run_id}", client.get(
+        f"/api/v1/runs/{run.id}", headers=EN)))}
+    login(staff)
+
+    def answer(item_id, value, key=None, note=""):
+        body = {"client_uuid": key or str(uuid.uuid4()), "item_id": item_id, "value": value, "note": note}
+        response = client.post(answers, json=body, headers=EN)
+        seen.add(("post", "answers", documented("post", "/api/v1/runs/{run_id}/answers", response)))
+
+    def photo(item_id, data, key=None):
+        form = {"client_uuid": key or str(uuid.uuid4()), "item_id": str(item_id), "photo": (io.BytesIO(data), "p.jpg")}
+        response = client.post(photos, data=form, content_type="multipart/form-data", headers=EN)
+        seen.add(("post", "photos", documented("post", "/api/v1/runs/{run_id}/photos", response)))
+
+    def send(body):
+        response = client.post(submit, json=body, headers=EN)
+        seen.add(("post", "submit", documented("post", "/api/v1/runs/{run_id}/submit", response)))
+
+    for template, url in (("/api/v1/runs/{run_id}", f"/api/v1/runs/{run.id}"),
+                          ("/api/v1/runs/{run_id}", f"/api/v1/runs/{other.id}"),
+                          ("/api/v1/csrf-token", "/api/v1/csrf-token")):
+        seen.add(("get", template, documented("get", template, client.get(url, headers=EN))))
+    key = str(uuid.uuid4())
+    answer(number.id, {"value": 2}, key)                        # 201
+    answer(number.id, {"value": 2}, key)                        # 200: a replay
+    answer(number.id, {"value": 5}, key)                        # 409 with the stored answer
+    answer(number.id, {"value": "soon"})                        # 422: cannot be judged
+    answer(10**30, {"value": 2})                                # 422: not an item number
+    answer(other.checklists[0].version.items[0].id, {"value": 2})  # 404
+    answer(number.id, {"value": 2}, key="nope")                 # 400
+    answer(number.id, {"value": 2}, note="n" * 5001)            # 422: too long
+    big = b"\xff\xd8\xff" + bytes(app.config["MAX_PHOTO_BYTES"] + 10)
+    key = str(uuid.uuid4())
+    for data, item_id, photo_key in ((jpeg(), yes_no.id, key), (jpeg(), yes_no.id, key), (jpeg(), number.id, key),
+                                     (b"%PDF-1.4", yes_no.id, None), (big, yes_no.id, None),
+                                     (bytes(app.config["MAX_CONTENT_LENGTH"]), yes_no.id, None),
+                                     (jpeg(), "x", None), (jpeg(), other.checklists[0].version.items[0].id, None)):
+        photo(item_id, data, photo_key)                         # 201, 200, 409, 400, 413, 413, 422, 404
+    send({"recommend_score": 11})                               # 422: score
+    send({"recommend_score": 8})                                # 422: problems
+    answer(yes_no.id, {"na": True})
+    answer(duration.id, {"value": 30})
+    send({"recommend_score": 8})                                # 200
+    send({})                                                    # 423
+    answer(number.id, {"value": 1})                             # 423
+    photo(yes_no.id, jpeg())                                    # 423
+    assert {status for _method, _path, status in seen} >= {200, 201, 400, 404, 409, 413, 422, 423}
+
+
+def test_signed_out_and_lapsed_invite_answers_are_documented_401s(app, client, db, make_run, documented):
+    run = make_run()
+    invite = Invite(run_id=run.id, token_hash="y" * 64, tester_name="Ines", expires_at=utcnow() - timedelta(days=1))
+    db.session.add(invite)
+    db.session.commit()
+    assert documented("post", "/api/v1/runs/{run_id}/submit",
+                      client.post(f"/api/v1/runs/{run.id}/submit", json={}, headers=EN)) == 401
+    with client.session_transaction() as session:
+        session["invite_id"] = invite.id
+    assert documented("get", "/api/v1/runs/{run_id}", client.get(f"/api/v1/runs/{run.id}", headers=EN)) == 401
+
+
+def test_a_missing_csrf_header_is_a_documented_400(csrf_on, client, login, staff, make_run, documented):
+    run = make_run(performer=staff)
+    login(staff)
+    response = client.post(f"/api/v1/runs/{run.id}/submit", json={}, headers=EN)
+    assert documented("post", "/api/v1/runs/{run_id}/submit", response) == 400

@@ -1,6 +1,8 @@
 """The OpenAPI 3 document of the JSON API, kept beside the routes (a test checks they match)."""
 from copy import deepcopy
 
+from ..ids import MAX_ID
+from ..runs.fields import MAX_COMMENT, MAX_NOTE, MAX_TEXT
 from ..verdict import kinds
 
 
@@ -16,17 +18,26 @@ def _error(description: str) -> dict:
     return _json(_ref("Error"), description)
 
 
-RUN_ID = {"name": "run_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+RUN_ID = {"name": "run_id", "in": "path", "required": True,
+          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+ITEM_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 COMMON_ERRORS = {
-    "401": _error("Not signed in: no staff session and no invite session."),
+    "401": _error("Not signed in: no staff session and no valid invite session (an invite that lapsed "
+                  "mid-test included)."),
     "404": _error("The run does not exist or is not this person's to see (never told apart)."),
 }
 WRITE_ERRORS = {
-    "400": _error("Malformed request, or the X-CSRFToken header is missing or expired."),
+    "400": _error("Malformed request (not a JSON object, nested too deeply, no valid client_uuid), or the "
+                  "X-CSRFToken header is missing or expired (the message says which)."),
     **COMMON_ERRORS,
+    "413": _error("The request is larger than the server accepts; the message states the limit "
+                  "(MAX_PHOTO_BYTES, 15 MB by default)."),
     "423": _error("The run has been sent (or accepted): it is locked and nothing was saved. "
                   "The API answers 423 for a locked run, never 409."),
 }
+NOT_ACCEPTED = ("The request is well formed but cannot be saved as it is (translated message): the item_id "
+                "is not an item number, the value cannot be judged for this item's kind, a text is over "
+                f"{MAX_TEXT} characters.")
 
 SCHEMAS = {
     "Error": {
@@ -88,7 +99,15 @@ SCHEMAS = {
             "id": {"type": "integer"}, "client_uuid": {"type": "string", "format": "uuid"},
             "run_id": {"type": "integer"}, "item_id": {"type": "integer"}, "width": {"type": "integer"},
             "height": {"type": "integer"}, "byte_size": {"type": "integer"},
+            "content_type": {"type": "string"}, "sha256": {"type": "string"},
+            "taken_at": {"type": "string", "format": "date-time", "nullable": True,
+                         "description": "When the camera says it was taken, if it says."},
+            "source_hint": {"type": "string", "enum": ["camera", "gallery", "unknown"]},
             "created_at": {"type": "string", "format": "date-time"},
+            "thumb_url": {"type": "string"}, "display_url": {"type": "string"},
+            "duplicate_of": {"type": "integer", "nullable": True,
+                             "description": "An earlier photo of the same run with the same bytes."},
+            "created": {"type": "boolean", "description": "False when this client_uuid was stored before."},
         },
     },
 }
@@ -113,8 +132,8 @@ PATHS = {
         "parameters": [RUN_ID],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["client_uuid", "item_id", "value"],
-            "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": {"type": "integer"},
-                           "value": _ref("Observed"), "note": {"type": "string", "maxLength": 5000}},
+            "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": ITEM_ID,
+                           "value": _ref("Observed"), "note": {"type": "string", "maxLength": MAX_NOTE}},
         }}}},
         "responses": {
             "201": _json(_ref("Answer"), "Stored."),
@@ -124,8 +143,8 @@ PATHS = {
             "404": _error("The run is not this person's, or the item is not part of it."),
             "409": _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"answer": _ref("Answer")}}]},
                          "This client_uuid is already stored with different content: nothing changed; "
-                         "the stored answer is in `answer`."),
-            "422": _error("The value cannot be judged for this item's kind (translated message)."),
+                         "the stored answer is in `answer` (only if it belongs to this run)."),
+            "422": _error(NOT_ACCEPTED),
         },
     }},
     "/api/v1/runs/{run_id}/photos": {"post": {
@@ -133,7 +152,7 @@ PATHS = {
         "parameters": [RUN_ID],
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["client_uuid", "item_id", "photo"],
-            "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": {"type": "integer"},
+            "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": ITEM_ID,
                            "photo": {"type": "string", "format": "binary"}},
         }}}},
         "responses": {
@@ -141,8 +160,11 @@ PATHS = {
             "200": _json(_ref("Photo"), "This client_uuid was already stored: the stored photo."),
             **WRITE_ERRORS,
             "400": _error("Not a photo we can read, no file, or a bad client_uuid (translated message)."),
+            "404": _error("The run is not this person's, or the item is not part of it."),
             "409": _error("This client_uuid was already used for a photo of another item."),
-            "413": _error("The file is too large (translated message)."),
+            "413": _error("The photo is larger than MAX_PHOTO_BYTES (15 MB by default); the message states "
+                          "the limit."),
+            "422": _error("The item_id is not an item number (translated message)."),
         },
     }},
     "/api/v1/runs/{run_id}/submit": {"post": {
@@ -151,7 +173,7 @@ PATHS = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object",
             "properties": {"recommend_score": {"type": "integer", "minimum": 0, "maximum": 10, "nullable": True},
-                           "comment": {"type": "string", "maxLength": 5000}},
+                           "comment": {"type": "string", "maxLength": MAX_COMMENT}},
         }}}},
         "responses": {
             "200": _json({"type": "object", "properties": {
@@ -163,7 +185,8 @@ PATHS = {
                     "item_id": {"type": "integer"}, "question": {"type": "string"},
                     "kind": {"type": "string", "enum": ["unanswered", "photo_missing"]},
                     "message": {"type": "string"}}}}}}]},
-                "Items still need an answer or a photo, or the score is out of range."),
+                "Items still need an answer or a photo (listed in `problems`), the score is out of range, "
+                "or the comment is too long."),
         },
     }},
 }
@@ -176,7 +199,8 @@ DOCUMENT = {
                        "opened their invite link). Every POST needs the X-CSRFToken header (from "
                        "<meta name=\"csrf-token\"> or GET /api/v1/csrf-token). Errors are "
                        "{error: {status, title, message}} in the user's language. Writes are idempotent "
-                       "by client_uuid: resend freely after a network failure.",
+                       "by client_uuid: resend freely after a network failure. A method a path does not "
+                       "list answers 405 with an Allow header.",
     },
     "servers": [{"url": "/"}],
     "components": {

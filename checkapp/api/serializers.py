@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from .. import verdict
+from ..evidence import services as evidence
 from ..models import Answer, CheckItem, Photo, Run
 from ..runs import services as runs
 
@@ -48,7 +50,9 @@ def answer_json(answer: Answer, locale: str) -> dict:
     }
 
 
-def photo_json(photo: Photo) -> dict:
+def photo_json(photo: Photo, created: bool) -> dict:
+    """A photo as the API and the item page's upload script see it (`created`: False on a replay)."""
+    duplicate = evidence.duplicate_of(photo)
     return {
         "id": photo.id,
         "client_uuid": photo.client_uuid,
@@ -57,8 +61,23 @@ def photo_json(photo: Photo) -> dict:
         "width": photo.width,
         "height": photo.height,
         "byte_size": photo.byte_size,
+        "content_type": photo.content_type,
+        "sha256": photo.sha256,
+        "taken_at": _iso(photo.taken_at),
+        "source_hint": photo.source_hint,
         "created_at": _iso(photo.created_at),
+        "thumb_url": url_for("evidence.photo", photo_id=photo.id, variant="thumb"),
+        "display_url": url_for("evidence.photo", photo_id=photo.id, variant="display"),
+        "duplicate_of": duplicate.id if duplicate else None,
+        "created": created,
     }
+
+
+def problem_json(problem: runs.Problem) -> dict:
+    """Why a run cannot be sent yet, for one item."""
+    messages = {"unanswered": _("Not answered yet."), "photo_missing": _("A photo is required.")}
+    return {"item_id": problem.item.id, "question": problem.item.question, "kind": problem.kind,
+            "message": messages.get(problem.kind, "")}
 
 
 def item_json(item: CheckItem, run_id: int, checklist: str, locale: str, photo_count: int) -> dict:

@@ -1,8 +1,6 @@
 """Photo and email evidence while performing a run, and the photo files themselves."""
 from __future__ import annotations
 
-import uuid
-
 from flask import (
     Blueprint,
     abort,
@@ -16,18 +14,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import permissions
-from ..emails import EmailRejected
-from ..errors import render_error, wants_json
+from .. import errors, permissions
+from ..api.serializers import photo_json
+from ..errors import json_error, render_error, wants_json
 from ..extensions import db
 from ..forms import ButtonForm
-from ..models import Answer, Photo, Run, new_key
-from ..photos import PhotoRejected
-from ..runs.services import AnswerConflict, AnswerRejected, RunLocked, is_editable
+from ..messages import UserError
+from ..models import Photo, Run, new_key
+from ..runs import perform
+from ..runs.services import RunLocked, is_editable
 from . import services
 from . import viewer as photo_viewer
 from .forms import EmailUploadForm, PhotoUploadForm
@@ -61,23 +58,6 @@ def email_upload_form() -> EmailUploadForm:
     return EmailUploadForm(formdata=None)
 
 
-def photo_json(photo: Photo, created: bool | None = None) -> dict:
-    """The JSON shape of a photo (also for the JSON API)."""
-    duplicate = services.duplicate_of(photo)
-    return {
-        "id": photo.id, "client_uuid": photo.client_uuid, "run_id": photo.run_id,
-        "item_id": photo.item_id, "width": photo.width, "height": photo.height,
-        "byte_size": photo.byte_size, "content_type": photo.content_type, "sha256": photo.sha256,
-        "taken_at": photo.taken_at.isoformat() + "Z" if photo.taken_at else None,
-        "source_hint": photo.source_hint,
-        "created_at": photo.created_at.isoformat() + "Z" if photo.created_at else None,
-        "thumb_url": url_for("evidence.photo", photo_id=photo.id, variant="thumb"),
-        "display_url": url_for("evidence.photo", photo_id=photo.id, variant="display"),
-        "duplicate_of": duplicate.id if duplicate else None,
-        **({} if created is None else {"created": created}),
-    }
-
-
 # --- helpers -------------------------------------------------------------------------------------
 
 def _item_or_404(run: Run, item_id: int):
@@ -87,53 +67,33 @@ def _item_or_404(run: Run, item_id: int):
     return item
 
 
-def _back_to_item(run: Run, item):
-    return redirect(url_for("runs.perform_item", run_id=run.id, item_id=item.id), code=303)
-
-
-def _json_error(status: int, message: str):
-    title = {400: _("This was not accepted"), 409: _("This was not saved"),
-             413: _("The file is too large")}.get(status, _("Something in the request was not right"))
-    return jsonify(error={"status": status, "title": title, "message": message}), status
-
-
-def _locked_message() -> str:
-    return _("This run was already sent, so its evidence can no longer change.")
-
-
-def _reused_message() -> str:
-    return _("This form was already used for something else. Reload the page and try again.")
-
-
-def _refuse(run: Run, item_id: int, status: int, message: str):
-    """A refusal: JSON with its status for scripts, a flash and the item page for people."""
-    db.session.rollback()
-    if wants_json():
-        return _json_error(status, message)
-    flash(message, "error")
+def _back_to_item(run: Run, item_id: int):
     return redirect(url_for("runs.perform_item", run_id=run.id, item_id=item_id), code=303)
 
 
-def _client_uuids(base: str | None, count: int) -> list[str | None]:
-    """One UUID per file: the form's for a single file, derived ones for several."""
-    if not base or count == 1:
-        return [base] * count
-    namespace = uuid.UUID(base)
-    return [str(uuid.uuid5(namespace, str(index))) for index in range(count)]
+def _refuse(run: Run, item_id: int, error: UserError):
+    """A refusal: JSON with its status for the page's script, a flash and the item page for people."""
+    db.session.rollback()
+    message = _(error.message, **error.params)
+    if wants_json():
+        return json_error(error.page_status, message)
+    flash(message, "error")
+    return _back_to_item(run, item_id)
+
+
+def _with_client_uuid(form) -> dict:
+    """A form without its client UUID (no script, an old page) still saves, once."""
+    return {"client_uuid": form.client_uuid.data or new_key()}
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
     """A body over MAX_CONTENT_LENGTH is refused before any view code reads it."""
     if request.endpoint == "evidence.upload_email":
-        message = _("This email is too large to send here. Save it as an .eml file without "
-                    "attachments and upload the file, or forward it to yourself without attachments.")
-    else:
-        limit = current_app.config.get("MAX_PHOTO_BYTES") or current_app.config["MAX_CONTENT_LENGTH"]
-        message = _("This photo is too large: the limit is %(max_mb)s MB. Take it again at a lower "
-                    "resolution, or send fewer photos at once.",
-                    max_mb=f"{limit / 1048576:.1f}".removesuffix(".0"))
-    return render_error(413, message)
+        return render_error(413, _("This email is too large to send here. Save it as an .eml file without "
+                                   "attachments and upload the file, or forward it to yourself without "
+                                   "attachments."))
+    return errors.too_large()
 
 
 # --- photos --------------------------------------------------------------------------------------
@@ -145,38 +105,28 @@ def upload_photos(run_id: int, item_id: int):
     form = PhotoUploadForm()
     if not form.validate_on_submit():
         abort(400)
-    files = [f for f in request.files.getlist(form.photo.name) if f and f.filename]
-    if not files:
-        return _refuse(run, item.id, 400, _("No photo was received. Take a photo or choose one from the gallery."))
-
-    config = current_app.config
-    saved: list[tuple[Photo, bool]] = []
-    rejected: list[PhotoRejected] = []
-    for upload, client_uuid in zip(files, _client_uuids(form.client_uuid.data, len(files)), strict=True):
-        try:
-            saved.append(services.add_photo(
-                run, item, upload.read(), photo_dir=config["PHOTO_DIR"],
-                max_bytes=config["MAX_PHOTO_BYTES"], client_uuid=client_uuid))
-        except PhotoRejected as error:
-            rejected.append(error)
-        except RunLocked:
-            return _refuse(run, item.id, 409, _locked_message())
-        except ValueError:  # the client UUID belongs to another item
-            return _refuse(run, item.id, 409, _reused_message())
+    blobs = [f.read() for f in request.files.getlist(form.photo.name) if f and f.filename]
+    try:
+        added = perform.add_photos(run, item.id, _with_client_uuid(form), blobs)
+    except UserError as error:
+        return _refuse(run, item.id, error)
     db.session.commit()
-
     if wants_json():
-        if rejected:
-            error = rejected[0]
-            return _json_error(error.status, _(error.message, **error.params))
-        body = {"photo": photo_json(*saved[-1]), "photos": [photo_json(*pair) for pair in saved]}
-        return jsonify(body), 201 if any(created for _photo, created in saved) else 200
-
-    for error in rejected:
+        return _photos_json(added)
+    for error in added.refused:
         flash(_(error.message, **error.params), "error")
-    if saved:
-        flash(_("Photo added.") if len(saved) == 1 else _("%(num)s photos added.", num=len(saved)), "success")
-    return _back_to_item(run, item)
+    if added.saved:
+        count = len(added.saved)
+        flash(_("Photo added.") if count == 1 else _("%(num)s photos added.", num=count), "success")
+    return _back_to_item(run, item.id)
+
+
+def _photos_json(added: perform.Photos):
+    if added.refused:
+        error = added.refused[0]
+        return json_error(error.status, _(error.message, **error.params))
+    body = {"photo": photo_json(*added.saved[-1]), "photos": [photo_json(*saved) for saved in added.saved]}
+    return jsonify(body), 201 if any(saved.created for saved in added.saved) else 200
 
 
 @bp.route("/runs/<int:run_id>/photos/<int:photo_id>/delete", methods=["GET", "POST"])
@@ -187,23 +137,22 @@ def delete_photo(run_id: int, photo_id: int):
     if photo is None or photo.run_id != run.id:
         abort(404)
     item_id = photo.item_id
-    locked = _("This run was already sent, so its photos can no longer be removed.")
     if request.method == "GET":
         if not is_editable(run):
-            return _refuse(run, item_id, 409, locked)
+            return _refuse(run, item_id, RunLocked(services.PHOTOS_LOCKED))
         return render_template("evidence/confirm_delete.html", run=run, photo=photo,
                                item=services.item_of_run(run, item_id), form=ButtonForm())
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.delete_photo(photo, current_app.config["PHOTO_DIR"])
-    except RunLocked:
-        return _refuse(run, item_id, 409, locked)
+    except UserError as error:
+        return _refuse(run, item_id, error)
     db.session.commit()
     if wants_json():
         return "", 204
     flash(_("Photo removed."), "success")
-    return redirect(url_for("runs.perform_item", run_id=run.id, item_id=item_id), code=303)
+    return _back_to_item(run, item_id)
 
 
 @bp.get("/photos/<int:photo_id>/<variant>")
@@ -248,22 +197,17 @@ def upload_email(run_id: int, item_id: int):
     if not form.validate_on_submit():
         abort(400)
     upload = form.eml.data
-    raw: bytes | str = upload.read() if upload and getattr(upload, "filename", "") else (form.raw.data or "")
-    actor = current_user if current_user.is_authenticated else None
-    key = form.client_uuid.data or new_key()
-    replayed = db.session.scalar(select(Answer.id).where(Answer.client_uuid == key)) is not None
+    raw = upload.read() if upload and getattr(upload, "filename", "") else (form.raw.data or "")
     try:
-        evidence, answer = services.add_email(run, item, raw, client_uuid=key, answered_by=actor)
-    except (EmailRejected, AnswerRejected) as error:
-        return _refuse(run, item.id, 400, _(error.message, **error.params))
-    except RunLocked:
-        return _refuse(run, item.id, 409, _locked_message())
-    except (AnswerConflict, ValueError):
-        return _refuse(run, item.id, 409, _reused_message())
+        saved = perform.add_email(run, item.id, {**_with_client_uuid(form), "raw": raw},
+                                  permissions.current_actor(run))
+    except UserError as error:
+        return _refuse(run, item.id, error)
     db.session.commit()
     if wants_json():
+        evidence, answer = saved.evidence, saved.answer
         body = jsonify(email={"id": evidence.id, "sender": evidence.sender, "subject": evidence.subject,
                               "answer_id": answer.id, "outcome": answer.outcome, "gap": answer.gap})
-        return body, 200 if replayed else 201
+        return body, 201 if saved.created else 200
     flash(_("Email added: the verdict below is based on it."), "success")
-    return _back_to_item(run, item)
+    return _back_to_item(run, item.id)

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from .. import emails, photos
 from ..extensions import db
 from ..i18n import local_now, local_to_utc
+from ..messages import N_
 from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key
-from ..runs.services import RunLocked, is_editable, item_belongs, lock_run, save_answer
+from ..runs.services import KeyReused, RunLocked, is_editable, item_belongs, lock_run, save_answer
 
 __all__ = [
     "EmailSummary",
@@ -29,6 +30,9 @@ __all__ = [
     "item_of_run",
     "latest_email",
 ]
+
+
+PHOTOS_LOCKED = N_("This run was already sent, so its photos can no longer be removed.")
 
 
 # --- photo files follow the transaction ------------------------------------------------------
@@ -74,18 +78,24 @@ def _photo_by_uuid(client_uuid: str) -> Photo | None:
     return db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
 
 
+def _stored_before(run: Run, item: CheckItem, client_uuid: str | None) -> Photo | None:
+    """The photo already stored under this client_uuid (a retry), if any; KeyReused if not this item's."""
+    existing = _photo_by_uuid(client_uuid) if client_uuid else None
+    if existing is not None and (existing.run_id, existing.item_id) != (run.id, item.id):
+        raise KeyReused()
+    return existing
+
+
 def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_bytes: int,
               client_uuid: str | None = None) -> tuple[Photo, bool]:
     """Store one photo for an item of a run; returns (photo, created).
 
     The same client_uuid again returns the stored photo (False) and writes nothing.
-    Raises RunLocked, ValueError (item not in the run, or client_uuid used for another
-    item), photos.PhotoRejected (nothing stored).
+    Raises RunLocked, KeyReused (client_uuid used for another item), photos.PhotoRejected
+    (nothing stored); ValueError for an item not in the run (callers check that first).
     """
     lock_run(run)
-    if client_uuid and (existing := _photo_by_uuid(client_uuid)) is not None:
-        if (existing.run_id, existing.item_id) != (run.id, item.id):
-            raise ValueError(f"client_uuid {client_uuid} already used for another item")
+    if (existing := _stored_before(run, item, client_uuid)) is not None:
         return existing, False
     if not is_editable(run):
         raise RunLocked()
@@ -93,7 +103,6 @@ def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_byt
         raise ValueError(f"item {item.id} is not part of run {run.id}")
     # Cameras write EXIF times in local time, without a zone.
     stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=local_now())
-    names = (stored.display_name, stored.thumb_name)
     photo = Photo(
         client_uuid=client_uuid or new_key(), run_id=run.id, item_id=item.id,
         display_name=stored.display_name, thumb_name=stored.thumb_name,
@@ -101,13 +110,19 @@ def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_byt
         content_type=stored.content_type, sha256=stored.sha256,
         taken_at=local_to_utc(stored.taken_at), source_hint=stored.source_hint,
     )
+    return _insert(photo, photo_dir)
+
+
+def _insert(photo: Photo, photo_dir: str) -> tuple[Photo, bool]:
+    """Add the row of a photo whose files are written; the files go again if the row does not stay."""
+    names = (photo.display_name, photo.thumb_name)
     try:
         with db.session.begin_nested():
             db.session.add(photo)
     except IntegrityError:
         # Two retries of the same upload raced: keep the first one.
         photos.delete_files(photo_dir, *names)
-        existing = _photo_by_uuid(client_uuid) if client_uuid else None
+        existing = _photo_by_uuid(photo.client_uuid)
         if existing is None:
             raise
         return existing, False
@@ -133,7 +148,7 @@ def delete_photo(photo: Photo, photo_dir: str) -> None:
     run = photo.run or db.session.get(Run, photo.run_id)
     lock_run(run)
     if not is_editable(run):
-        raise RunLocked()
+        raise RunLocked(PHOTOS_LOCKED)
     db.session.delete(photo)
     db.session.flush()
     _remember(db.session(), _DOOMED, photo_dir, photo.display_name, photo.thumb_name)
@@ -155,8 +170,8 @@ def add_email(run: Run, item: CheckItem, raw: bytes | str, *, client_uuid: str,
     """Store a confirmation email as evidence and answer the item with what it proves.
 
     Retrying the same client_uuid returns what was stored the first time. Raises RunLocked,
-    ValueError (item not in the run), emails.EmailRejected (nothing stored), and
-    runs.services.AnswerRejected / AnswerConflict from save_answer (nothing stored).
+    KeyReused, emails.EmailRejected (nothing stored), and runs.services.AnswerRejected /
+    AnswerConflict from save_answer (nothing stored); ValueError for an item not in the run.
     """
     lock_run(run)
     existing = db.session.scalar(select(Answer).where(Answer.client_uuid == client_uuid))
@@ -164,7 +179,7 @@ def add_email(run: Run, item: CheckItem, raw: bytes | str, *, client_uuid: str,
         evidence_id = (existing.value or {}).get("email_id")
         stored = db.session.get(EmailEvidence, evidence_id) if evidence_id else None
         if stored is None or (existing.run_id, existing.item_id) != (run.id, item.id):
-            raise ValueError(f"client_uuid {client_uuid} already used for another answer")
+            raise KeyReused()
         return stored, existing
     if not is_editable(run):
         raise RunLocked()

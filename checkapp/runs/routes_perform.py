@@ -7,30 +7,26 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
-from ..messages import N_
-from ..permissions import current_invite, get_run_or_404
+from ..messages import UserError
+from ..permissions import current_actor, get_run_or_404
 from ..review.services import latest_feedback
-from ..verdict.kinds import observed_from_fields as observed_from_form
-from . import display, services
+from . import display, perform, services
+from .fields import MAX_NOTE
 from .forms import SubmitForm
 from .routes import bp
-
-LOCKED_MESSAGE = N_("This run has been sent: its answers can no longer be changed. Nothing was saved.")
-
-
-def performer_user():
-    return current_user if current_user.is_authenticated else None
+from .services import LOCKED, RunLocked
 
 
-def client_uuid(value: str | None) -> str:
-    """The form's client UUID; a fresh one if it is missing or malformed."""
-    try:
-        return str(uuid.UUID((value or "").strip()))
-    except ValueError:
-        return str(uuid.uuid4())
+def with_client_uuid(form) -> MultiDict:
+    """The form's fields; a page posted without its client UUID (an old cached page) gets a fresh
+    one: it still saves, once, only without protection against a double tap."""
+    fields = MultiDict(form)
+    if not (fields.get("client_uuid") or "").strip():
+        fields["client_uuid"] = str(uuid.uuid4())
+    return fields
 
 
 def progress(run, items, answers) -> dict:
@@ -60,21 +56,18 @@ def perform_item(run_id: int, item_id: int):
     error, status = None, 200
     if request.method == "POST":
         try:
-            observed = observed_from_form(item, request.form)
-            services.save_answer(run, item, observed, client_uuid=client_uuid(request.form.get("client_uuid")),
-                                 note=request.form.get("note", ""), answered_by=performer_user())
-        except services.RunLocked:
-            error, status = _(LOCKED_MESSAGE), 409
-        except services.AnswerRejected as rejected:
-            error, status = _(rejected.message, **rejected.params), 400
-        except services.AnswerConflict:
-            error = _("This form was already sent with another answer. "
-                      "Check the answer shown and send it again if needed.")
-            status = 409
+            perform.record_answer(run, item.id, with_client_uuid(request.form), current_actor(run))
+        except UserError as refused:
+            db.session.rollback()
+            error, status = _(refused.message, **refused.params), refused.page_status
         else:
             db.session.commit()
             return redirect(url_for("runs.perform_item", run_id=run.id, item_id=item.id, saved=1), code=303)
-        db.session.rollback()
+    return render_item(run, items, position, error=error), status
+
+
+def render_item(run, items: list, position: int, *, error: str | None) -> str:
+    item = items[position]
     answers = services.current_answers(run)
     answer = answers.get(item.id)
     photos = services.photos_by_item(run).get(item.id, [])
@@ -86,8 +79,8 @@ def perform_item(run_id: int, item_id: int):
         next_item=items[position + 1] if position + 1 < len(items) else None,
         saved=request.args.get("saved") == "1" and error is None and answer is not None,
         error=error, posted=request.form if error else None, new_uuid=str(uuid.uuid4()),
-        feedback=latest_feedback(run),
-    ), status
+        feedback=latest_feedback(run), max_note=MAX_NOTE,
+    )
 
 
 @bp.get("/runs/<int:run_id>/items")
@@ -108,18 +101,19 @@ def submit(run_id: int):
     form = SubmitForm()
     if not services.is_editable(run):
         if request.method == "POST":
-            flash(_(LOCKED_MESSAGE), "error")
+            flash(_(LOCKED), "error")
         return redirect(url_for("runs.start", run_id=run.id), code=303)
     problems = services.submission_problems(run)
     if form.validate_on_submit():
-        invite = current_invite()
-        label = (invite.tester_name or _("Outside tester")) if invite and invite.run_id == run.id else ""
         try:
-            services.submit_run(run, recommend_score=form.score(), comment=form.comment.data or "",
-                                actor=performer_user(), actor_label=label)
-        except services.SubmitBlocked as blocked:
-            problems = blocked.problems
-            flash(_("Some items still need an answer or a photo. Complete them, then send the run."), "error")
+            perform.submit(run, {"recommend_score": form.score(), "comment": form.comment.data},
+                           current_actor(run))
+        except UserError as refused:
+            db.session.rollback()
+            flash(_(refused.message, **refused.params), "error")
+            if isinstance(refused, RunLocked):
+                return redirect(url_for("runs.start", run_id=run.id), code=303)
+            problems = refused.context.get("problems", problems)
         else:
             db.session.commit()
             flash(_("Thank you: your run was sent. A manager will review it."), "success")

@@ -11,22 +11,51 @@ from sqlalchemy import select, update
 
 from .. import verdict
 from ..extensions import db
+from ..messages import N_, UserError
 from ..models import Answer, CheckItem, ChecklistVersion, Photo, ReviewAction, Run, RunChecklist, User, utcnow
 from ..verdict.kinds import AnswerRejected
 
 EDITABLE_STATUSES = ("planned", "in_progress", "returned")
 
 
-class RunLocked(Exception):
+LOCKED = N_("This run has been sent: it can no longer be changed. Nothing was saved.")
+
+
+class RunLocked(UserError):
     """The performer may not change this run (submitted or accepted)."""
 
+    status = 423
 
-class AnswerConflict(Exception):
-    """The same client UUID is already stored with different content."""
+    def __init__(self, message: str = LOCKED) -> None:
+        super().__init__(message)
 
-    def __init__(self, existing: Answer) -> None:
+
+class AnswerConflict(UserError):
+    """The same client UUID is already stored with different content.
+
+    `stored` is the stored answer when it belongs to the same run (the performer may see it);
+    another run's answer is never shown, only said to exist."""
+
+    status = 409
+
+    def __init__(self, existing: Answer, run: Run) -> None:
         self.existing = existing
-        super().__init__(f"client_uuid {existing.client_uuid} already used with different content")
+        if existing.run_id == run.id:
+            super().__init__(N_("This answer was already stored with different content, so nothing was changed. "
+                                "The stored answer is shown; answer again if it is wrong."), stored=existing)
+        else:
+            super().__init__(N_("This answer's identifier is already used, so nothing was changed. "
+                                "Answer the item again."), stored=None)
+
+
+class KeyReused(UserError):
+    """A client UUID already stored for another item (a reused form, a confused retry)."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(N_("This was already sent for another item, so nothing was changed. "
+                            "Reload the page and try again."))
 
 
 @dataclass
@@ -35,10 +64,13 @@ class Problem:
     kind: str  # "unanswered" | "photo_missing"
 
 
-class SubmitBlocked(Exception):
+class SubmitBlocked(UserError):
+    status = 422
+
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) block the submission")
+        super().__init__(N_("Some items still need an answer or a photo. Complete them, then send the run."),
+                         problems=problems)
 
 
 def create_run(*, title: str, brief: str, versions: list[ChecklistVersion], performer: User | None,
@@ -104,17 +136,10 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
     note = (note or "").strip()
     existing = db.session.scalar(select(Answer).where(Answer.client_uuid == client_uuid))
     if existing is not None:
-        same = (existing.run_id == run.id and existing.item_id == item.id
-                and existing.value == observed and (existing.note or "") == note)
-        if not same:
-            raise AnswerConflict(existing)
-        return existing, False
+        return _stored_before(existing, run, item, observed, note), False
     if not is_editable(run):
         raise RunLocked()
-    try:
-        result = verdict.evaluate(item.kind, item.expected, observed)
-    except verdict.VerdictError as error:  # ObservationError, or a broken promise
-        raise AnswerRejected(error.message, error.params) from error
+    result = _judge(item, observed)
     db.session.execute(
         update(Answer)
         .where(Answer.run_id == run.id, Answer.item_id == item.id, Answer.is_current.is_(True))
@@ -131,6 +156,22 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
         run.started_at = utcnow()
     db.session.flush()
     return answer, True
+
+
+def _stored_before(existing: Answer, run: Run, item: CheckItem, observed: dict, note: str) -> Answer:
+    """A retry returns the answer stored the first time; other content under its UUID is a conflict."""
+    same = (existing.run_id == run.id and existing.item_id == item.id
+            and existing.value == observed and (existing.note or "") == note)
+    if not same:
+        raise AnswerConflict(existing, run)
+    return existing
+
+
+def _judge(item: CheckItem, observed: dict) -> verdict.Verdict:
+    try:
+        return verdict.evaluate(item.kind, item.expected, observed)
+    except verdict.VerdictError as error:  # ObservationError, or a broken promise
+        raise AnswerRejected(error.message, error.params) from error
 
 
 def submission_problems(run: Run) -> list[Problem]:

@@ -20,6 +20,8 @@ NEGATIVE = N_("A negative value is not accepted here: enter 0 or more.")
 class AnswerRejected(UserError):
     """The answer cannot be read or judged; ``message`` is a msgid, ``params`` fill it."""
 
+    status = 422  # well formed, but not an answer this item can take
+
 
 def read_number(text: str, message: str) -> float:
     """"2,5" → 2.5, "3" → 3; AnswerRejected(message) when it is not a finite number."""

@@ -1,0 +1,106 @@
+"""What a performer sends, cleaned and bounded the same way whether it came from the HTML form
+or the JSON API: NUL characters removed (PostgreSQL text cannot hold them), lengths capped with
+a message that names the limit, nesting and numbers kept to what the database can store."""
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping
+
+from werkzeug.datastructures import MultiDict
+
+from ..ids import parse_id
+from ..messages import N_, UserError
+
+MAX_TEXT = 5000      # an answer's text (and any other string in it)
+MAX_NOTE = 5000      # the note beside an answer
+MAX_COMMENT = 5000   # the comment sent with the run
+MAX_NESTING = 8      # an observed value is a flat object with at most a list inside
+
+NOT_AN_OBJECT = N_("Send the request body as a JSON object.")
+
+
+def _clean(value, depth: int = 0):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UserError(N_("Numbers must be finite."), status=422)
+    if isinstance(value, (list, dict)) and depth >= MAX_NESTING:
+        raise UserError(N_("The answer is nested too deeply to be read."), status=400)
+    if isinstance(value, list):
+        return [_clean(part, depth + 1) for part in value]
+    if isinstance(value, dict):
+        return {_clean(key, depth + 1): _clean(part, depth + 1) for key, part in value.items()}
+    return value
+
+
+def cleaned(fields: Mapping) -> Mapping:
+    """The submitted fields without NUL characters; a form's repeated fields stay repeated."""
+    if isinstance(fields, MultiDict):
+        return MultiDict([(key, _clean(value)) for key, value in fields.items(multi=True)])
+    if not isinstance(fields, Mapping):
+        raise UserError(NOT_AN_OBJECT, status=400)
+    return _clean(dict(fields))
+
+
+def client_uuid(fields: Mapping) -> str:
+    """The UUID the phone (or the page) made for this write: what makes a retry harmless."""
+    try:
+        return str(uuid.UUID(str(fields.get("client_uuid") or "").strip()))
+    except ValueError:
+        raise UserError(N_("This has no valid client_uuid (a UUID made on the phone)."), status=400) from None
+
+
+def client_uuids(fields: Mapping, count: int) -> list[str]:
+    """One UUID per file sent together: the form's for one file, derived from it for several."""
+    base = client_uuid(fields)
+    if count == 1:
+        return [base]
+    return [str(uuid.uuid5(uuid.UUID(base), str(index))) for index in range(count)]
+
+
+def item_id(value: object) -> int:
+    found = parse_id(value)
+    if found is None:
+        raise UserError(N_("The item_id is not an item number. Reload the run and try again."), status=422)
+    return found
+
+
+def text(value: object, limit: int, too_long: str) -> str:
+    """A free text of at most `limit` characters (`too_long` is the msgid that says so)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise UserError(N_("Write this as text."), status=422)
+    value = value.strip()
+    if len(value) > limit:
+        raise UserError(too_long, {"num": limit}, status=422)
+    return value
+
+
+def note(fields: Mapping) -> str:
+    return text(fields.get("note"), MAX_NOTE, N_("The note is too long: keep it under %(num)s characters."))
+
+
+def comment(fields: Mapping) -> str:
+    return text(fields.get("comment"), MAX_COMMENT,
+                N_("The comment is too long: keep it under %(num)s characters."))
+
+
+def check_observed_length(observed: dict) -> dict:
+    """Every text inside an observation (the answer's words, a chosen option) within MAX_TEXT."""
+    strings = [value for value in observed.values() if isinstance(value, str)]
+    strings += [part for value in observed.values() if isinstance(value, list)
+                for part in value if isinstance(part, str)]
+    if any(len(value) > MAX_TEXT for value in strings):
+        raise UserError(N_("The answer is too long: keep it under %(num)s characters."), {"num": MAX_TEXT},
+                        status=422)
+    return observed
+
+
+def recommend_score(fields: Mapping) -> int | None:
+    score = fields.get("recommend_score")
+    valid = score is None or (isinstance(score, int) and not isinstance(score, bool) and 0 <= score <= 10)
+    if not valid:
+        raise UserError(N_("Choose a score from 0 to 10, or leave it empty."), status=422)
+    return score

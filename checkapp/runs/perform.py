@@ -1,0 +1,131 @@
+"""Performing a run, one set of steps for both ways in (the HTML pages and the JSON API).
+
+Each function takes the run, the submitted fields and, where it is recorded, the actor; it
+returns what was stored or raises a `UserError` (a msgid and the status the API answers).
+The views only turn that into a redirect, a page or JSON, and commit. No request in here.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..evidence import services as evidence
+from ..extensions import db
+from ..messages import N_, UserError
+from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User
+from ..photos import PhotoRejected
+from ..verdict.kinds import observed_from_fields
+from . import fields as clean
+from . import services
+
+NOT_IN_RUN = N_("This item is not part of the run. Reload the run and try again.")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs: the signed-in staff member (`user`), or an outside tester holding the
+    run's invite (`label`: the name the manager gave them). Decided once per request."""
+
+    user: User | None = None
+    label: str = ""
+
+
+class Saved(NamedTuple):
+    record: Answer | Photo
+    created: bool  # False: this client_uuid was stored before, this is that record
+
+
+@dataclass
+class Photos:
+    saved: list[Saved] = field(default_factory=list)
+    refused: list[PhotoRejected] = field(default_factory=list)  # not a photo we keep; the others are stored
+
+
+class EmailSaved(NamedTuple):
+    evidence: EmailEvidence
+    answer: Answer
+    created: bool
+
+
+def item_of(run: Run, item_id: object) -> CheckItem:
+    item = evidence.item_of_run(run, clean.item_id(item_id))
+    if item is None:
+        raise UserError(NOT_IN_RUN, status=404)
+    return item
+
+
+def observed(item: CheckItem, fields: Mapping) -> dict:
+    """The observation in the answer's fields, whichever shape they come in."""
+    value = fields.get("value")
+    if isinstance(value, Mapping):
+        # The API's first shape, {"value": {...the observed dict...}}: phones may still hold answers in it.
+        return clean.check_observed_length(dict(value))
+    return clean.check_observed_length(observed_from_fields(item, fields))
+
+
+def record_answer(run: Run, item_id: object, fields: Mapping, actor: Actor) -> Saved:
+    """Store one answer, exactly once per client_uuid (the same again returns it, created False)."""
+    fields = clean.cleaned(fields)
+    key = clean.client_uuid(fields)
+    item = item_of(run, item_id)
+    value, note = observed(item, fields), clean.note(fields)
+    try:
+        return Saved(*services.save_answer(run, item, value, client_uuid=key, note=note, answered_by=actor.user))
+    except IntegrityError:
+        # A twin of this request stored the same client_uuid meanwhile: answer as a retry would.
+        db.session.rollback()
+        if db.session.scalar(select(Answer.id).where(Answer.client_uuid == key)) is None:
+            raise
+        return Saved(*services.save_answer(run, item, value, client_uuid=key, note=note, answered_by=actor.user))
+
+
+def add_photos(run: Run, item_id: object, fields: Mapping, blobs: list[bytes]) -> Photos:
+    """Store each blob as a photo of the item. One client_uuid covers them all (each photo gets
+    its own, derived from it), so sending the same form again stores nothing twice."""
+    if not blobs:
+        raise UserError(N_("No photo was received. Take a photo or choose one from the gallery."), status=400)
+    fields = clean.cleaned(fields)
+    keys = clean.client_uuids(fields, len(blobs))
+    item = item_of(run, item_id)
+    config = current_app.config
+    result = Photos()
+    for blob, key in zip(blobs, keys, strict=True):
+        try:
+            result.saved.append(Saved(*evidence.add_photo(
+                run, item, blob, client_uuid=key, photo_dir=config["PHOTO_DIR"],
+                max_bytes=config["MAX_PHOTO_BYTES"])))
+        except PhotoRejected as refused:
+            result.refused.append(refused)
+    return result
+
+
+def add_photo(run: Run, item_id: object, fields: Mapping, blob: bytes | None) -> Saved:
+    """One photo; a photo that is refused raises, with its reason."""
+    result = add_photos(run, item_id, fields, [blob] if blob is not None else [])
+    if result.refused:
+        raise result.refused[0]
+    return result.saved[0]
+
+
+def add_email(run: Run, item_id: object, fields: Mapping, actor: Actor) -> EmailSaved:
+    """A confirmation email (`raw`: the .eml file's bytes or the pasted source) as the item's answer."""
+    raw = fields.get("raw")
+    fields = clean.cleaned({key: value for key, value in fields.items() if key != "raw"})
+    key = clean.client_uuid(fields)
+    item = item_of(run, item_id)
+    replayed = db.session.scalar(select(Answer.id).where(Answer.client_uuid == key)) is not None
+    stored, answer = evidence.add_email(run, item, raw if raw is not None else "", client_uuid=key,
+                                        answered_by=actor.user)
+    return EmailSaved(stored, answer, not replayed)
+
+
+def submit(run: Run, fields: Mapping, actor: Actor) -> None:
+    """Send the run for review: `recommend_score` (0-10 or None) and `comment`."""
+    fields = clean.cleaned(fields)
+    services.submit_run(run, recommend_score=clean.recommend_score(fields), comment=clean.comment(fields),
+                        actor=actor.user, actor_label=actor.label)
