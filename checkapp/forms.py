@@ -1,6 +1,18 @@
-"""Forms shared by every area."""
+"""Forms shared by every area, and the base class of every form."""
 from flask_wtf import FlaskForm
+from wtforms.widgets import HiddenInput
 
 
-class ButtonForm(FlaskForm):
+class Form(FlaskForm):
+    """Every form of the app. Hidden inputs (the CSRF token, a client id) render without an id:
+    a page with several forms would otherwise repeat `id="csrf_token"`, and nothing points at them."""
+
+    class Meta(FlaskForm.Meta):
+        def render_field(self, field, render_kw):
+            if isinstance(field.widget, HiddenInput):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
+
+class ButtonForm(Form):
     """An empty form: gives a button its CSRF token."""

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..forms import Form
 from ..glossary import ROLES, choices
 from .services import MIN_PASSWORD_LENGTH
 
@@ -11,7 +11,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), filters=[strip],
                        validators=[DataRequired(_l("Enter your email address.")),
                                    Email(_l("This email address is not valid."))])
@@ -19,7 +19,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Remember me on this device"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     email = EmailField(_l("Email"), filters=[strip],
                        validators=[DataRequired(_l("Enter an email address.")),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import glossary, verdict
+from ..forms import Form
 from ..verdict import kinds
 
 
@@ -18,7 +18,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ChecklistForm(FlaskForm):
+class ChecklistForm(Form):
     name = StringField(_l("Name"), filters=[strip],
                        validators=[DataRequired(_l("Give the checklist a name.")), Length(max=200)])
     area = SelectField(_l("Area"), choices=glossary.choices(glossary.AREAS))
@@ -55,7 +55,7 @@ def with_kind_fields(form_class):
 
 
 @with_kind_fields
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     question = StringField(_l("Question"), filters=[strip],
                            validators=[DataRequired(_l("Write the question to answer.")), Length(max=500)])
     promise = StringField(_l("Promise"), filters=[strip], validators=[Length(max=500)])
@@ -105,6 +105,6 @@ class ItemForm(FlaskForm):
             self[name].data = value
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("JSON file"))
     text = TextAreaField(_l("Or paste the JSON here"))

@@ -1,16 +1,16 @@
 """Upload forms. Each carries a client UUID made when the page is drawn, so that sending the
 same form twice (a double tap, a retry after a dropped connection) stores the evidence once."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, MultipleFileField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
+from ..forms import Form
 from ..models import new_key
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
-class _WithClientUuid(FlaskForm):
+class _WithClientUuid(Form):
     client_uuid = HiddenField(validators=[Optional(), Regexp(UUID_PATTERN)], default=new_key)
 
 

@@ -1,45 +1,45 @@
 """Forms of the fix list."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from ..glossary import DEPARTMENTS, EFFORTS, STAGES, choices
 from .scoring import MAX_WEIGHT, MIN_WEIGHT
 
 MANUAL_STATUSES = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done")}
 
 
-class FixForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=choices(MANUAL_STATUSES), validators=[DataRequired()])
+class FixForm(Form):
+    status = SelectField(_l("Status"), choices=choices(MANUAL_STATUSES))
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=120)])
-    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS), validators=[DataRequired()])
+    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
     due_date = DateField(_l("Due date"), validators=[Optional()])
     effort = SelectField(_l("Effort"),
                          choices=[SelectChoice("", _l("Not estimated (counts as medium)")), *choices(EFFORTS)],
                          validators=[Optional()])
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     title = StringField(_l("Idea"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
-    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS), validators=[DataRequired()])
+    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ShareForm(FlaskForm):
-    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS), validators=[DataRequired()])
+class ShareForm(Form):
+    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
 
 
-def weights_form(current: dict[str, float]) -> FlaskForm:
+def weights_form(current: dict[str, float]) -> Form:
     """One number field per journey stage, pre-filled with the weights in use."""
 
-    class WeightsForm(FlaskForm):
+    class WeightsForm(Form):
         pass
 
     for stage, label in STAGES.items():

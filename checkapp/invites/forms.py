@@ -1,26 +1,29 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from .services import DEFAULT_DAYS, MAX_DAYS, MAX_PANEL
 
 
 class InviteFields:
+    # InputRequired, not DataRequired: 0 is typed in, it is out of range (DataRequired calls it missing).
     days = IntegerField(_l("Link valid for (days)"), default=DEFAULT_DAYS,
-                        validators=[DataRequired(), NumberRange(min=1, max=MAX_DAYS)])
+                        validators=[InputRequired(_l("Enter a number of days.")), NumberRange(
+                            min=1, max=MAX_DAYS, message=_l("Enter a number of days from %(min)s to %(max)s."))])
     single_use = BooleanField(_l("Works in one browser only (recommended)"), default=True)
 
 
-class InviteForm(InviteFields, FlaskForm):
+class InviteForm(InviteFields, Form):
     tester_name = StringField(_l("Tester's name"), validators=[DataRequired(), Length(max=120)])
     tester_contact = StringField(_l("Email or phone (optional)"), validators=[Optional(), Length(max=200)])
 
 
-class PanelForm(InviteFields, FlaskForm):
-    checklist = SelectField(_l("Checklist"), coerce=int, validators=[DataRequired()])
+class PanelForm(InviteFields, Form):
+    checklist = SelectField(_l("Checklist"), coerce=int)
     count = IntegerField(_l("Number of runs (one invite each)"), default=5,
-                         validators=[DataRequired(), NumberRange(min=1, max=MAX_PANEL)])
+                         validators=[InputRequired(_l("Enter a number of runs.")), NumberRange(
+                             min=1, max=MAX_PANEL, message=_l("Enter a number of runs from %(min)s to %(max)s."))])
     title = StringField(_l("Run title"), validators=[DataRequired(), Length(max=180)])
     brief = TextAreaField(_l("Brief for the testers"), validators=[DataRequired(), Length(max=5000)])
     order_reference = StringField(_l("Order reference (optional)"), validators=[Optional(), Length(max=100)])

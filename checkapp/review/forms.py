@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import Form
 
 
 def strip(value):
@@ -14,7 +15,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SendBackForm(FlaskForm):
+class SendBackForm(Form):
     comment = TextAreaField(
         _l("Comment for the person who performed the run"), filters=[strip],
         validators=[
@@ -23,7 +24,7 @@ class SendBackForm(FlaskForm):
     items = CheckboxesField(_l("Items it concerns"), coerce=int)
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     reason = TextAreaField(
         _l("Why is this not a mismatch?"), filters=[strip],
         validators=[DataRequired(_l("Say why this is not a mismatch: the reason stays in the audit trail.")),

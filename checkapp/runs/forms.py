@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateField, DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form
 from ..glossary import RUN_STATUSES, choices
 
 
@@ -13,7 +13,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     title = StringField(_l("Title"), filters=[strip],
                         validators=[DataRequired(_l("Give the run a title.")), Length(max=200)])
     checklists = SelectMultipleField(_l("Checklists"), coerce=int,
@@ -27,7 +27,7 @@ class RunForm(FlaskForm):
     due_date = DateField(_l("Due date"), validators=[Optional()])
 
 
-class RunFilterForm(FlaskForm):
+class RunFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -39,7 +39,7 @@ class RunFilterForm(FlaskForm):
 SCORES = [SelectChoice(str(n), str(n)) for n in range(11)]
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     recommend_score = RadioField(_l("Would you recommend us to a friend?"), choices=SCORES,
                                  validate_choice=False)
     comment = TextAreaField(_l("Anything else to tell us?"), filters=[strip], validators=[Length(max=5000)])
