@@ -1,8 +1,10 @@
-"""Language choice: the user's pick (cookie or account), else the browser's Accept-Language;
-and the local time people type and read (the app stores naive UTC)."""
+"""Language choice: the user's pick (cookie or account), else the browser's Accept-Language, with
+the browser's region for dates and numbers; and the local time people type and read (the app
+stores naive UTC)."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from flask import request
 from flask_login import current_user
 
@@ -11,13 +13,33 @@ LOCALE_COOKIE = "lang"
 LOCAL_ZONE = ZoneInfo("Europe/Paris")
 
 
-def select_locale() -> str:
+def select_language() -> str:
+    """The language of the words (one of LOCALES): the user's pick, else the browser's."""
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     return request.accept_languages.best_match(LOCALES) or "fr"
+
+
+def regional_locale(language: str, accept_languages) -> str:
+    """The browser's first region for that language ("en" + "en-GB,en" → "en_GB"), for dates and
+    numbers the way the reader writes them; the bare language when the browser names no region."""
+    for tag, _quality in accept_languages:
+        try:
+            locale = Locale.parse(tag.replace("-", "_"))
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+        if locale.language == language and locale.territory:
+            return f"{language}_{locale.territory}"
+    return language
+
+
+def select_locale() -> str:
+    """Babel's locale: words from the language's catalog (en_GB reads the en one), dates and
+    numbers in the reader's regional style (12/02/2026 in en_GB, 2/12/26 in en_US)."""
+    return regional_locale(select_language(), request.accept_languages)
 
 
 def select_timezone() -> str:

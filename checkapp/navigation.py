@@ -95,7 +95,9 @@ def main_navigation() -> Navigation:
 
 
 def current_locale() -> str:
-    return str(get_locale() or "fr")
+    """The language of the page ("fr", "en"), without the region Babel formats dates with."""
+    locale = get_locale()
+    return locale.language if locale else "fr"
 
 
 def template_helpers() -> dict:

@@ -171,7 +171,8 @@ def make_checklist(db):
 def make_run(db, make_checklist):
     def make(performer=None, checklists=None, status="planned", title="Test order #1", **fields):
         checklists = checklists or [make_checklist()]
-        run = Run(title=title, brief="Order the blue lamp and choose home delivery.", status=status,
+        brief = fields.pop("brief", "Order the blue lamp and choose home delivery.")
+        run = Run(title=title, brief=brief, status=status,
                   performer_id=performer.id if performer else None,
                   ordered_at=fields.pop("ordered_at", datetime(2026, 11, 20, 10, 2)),
                   due_date=fields.pop("due_date", (datetime(2026, 11, 20) + timedelta(days=7)).date()),

@@ -45,6 +45,7 @@ MATRIX = {
     "checklists.index": ("GET", "/checklists/", "302 403 403 302 403 403 200"),
     "checklists.library": ("GET", "/checklists/library", "302 403 403 302 403 403 200"),
     "checklists.use_library": ("POST", "/checklists/library/delivery/en/use", "302 403 403 302 403 403 302"),
+    "checklists.library_copied": ("GET", "/checklists/library/delivery/en/copied", "302 403 403 302 403 403 302"),
     "checklists.new": ("GET", "/checklists/new", "302 403 403 302 403 403 200"),
     "checklists.import_": ("GET", "/checklists/import", "302 403 403 302 403 403 200"),
     "checklists.edit": ("GET", "/checklists/{checklist}", "302 403 403 302 403 403 200"),

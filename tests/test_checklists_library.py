@@ -58,8 +58,41 @@ def test_using_a_ready_made_checklist_copies_it_and_opens_the_editor(as_manager,
     assert checklist.created_by_id == manager.id and checklist.area == "packaging"
     assert checklist.current_version.name == "Parcel prepared by the team"
     assert len(checklist.current_version.items) == len(library.entry("packaging", "en")["items"])
+    as_manager.post("/checklists/library/packaging/en/use", data={"again": "1"})
+    assert len(db.session.scalars(select(Checklist)).all()) == 2  # each use asked for is its own copy
+
+
+def test_using_a_ready_made_checklist_again_asks_first_and_offers_the_existing_copy(as_manager, db):
     as_manager.post("/checklists/library/packaging/en/use")
-    assert len(db.session.scalars(select(Checklist)).all()) == 2  # each use is its own copy
+    first = db.session.scalars(select(Checklist)).one()
+    response = as_manager.post("/checklists/library/packaging/en/use", headers=EN)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/library/packaging/en/copied")
+    assert len(db.session.scalars(select(Checklist)).all()) == 1  # nothing copied silently
+    page = as_manager.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "You already have a copy of «Parcel prepared by the team»" in page
+    assert f'href="/checklists/{first.id}"' in page and "Open it" in page
+    assert "Make another copy" in page and "It will be called «Parcel prepared by the team (2)»." in page
+    french = as_manager.get("/checklists/library/packaging/en/copied", headers=FR).get_data(as_text=True)
+    assert "Vous avez déjà une copie" in french and "Faire une autre copie" in french
+
+
+def test_a_deliberate_second_copy_gets_a_name_of_its_own(as_manager, db):
+    for _ in range(3):
+        as_manager.post("/checklists/library/packaging/en/use", data={"again": "1"})
+    names = sorted(c.current_version.name for c in db.session.scalars(select(Checklist)))
+    assert names == ["Parcel prepared by the team", "Parcel prepared by the team (2)",
+                     "Parcel prepared by the team (3)"]
+
+
+def test_a_renamed_or_archived_copy_does_not_stop_a_new_copy(as_manager, db):
+    as_manager.post("/checklists/library/packaging/en/use")
+    copy = db.session.scalars(select(Checklist)).one()
+    copy.archived = True
+    db.session.commit()
+    response = as_manager.post("/checklists/library/packaging/en/use")
+    assert "/copied" not in response.headers["Location"]
+    names = sorted(c.current_version.name for c in db.session.scalars(select(Checklist)))
+    assert names == ["Parcel prepared by the team", "Parcel prepared by the team (2)"]  # names stay distinct
 
 
 def test_unknown_ready_made_checklist_creates_nothing(as_manager, db):

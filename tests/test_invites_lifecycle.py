@@ -225,3 +225,28 @@ def test_without_a_configured_public_address_the_invite_link_uses_the_managers(c
     page = client.post(f"/runs/{run.id}/invites", data={"tester_name": "Alice", "days": "14", "single_use": "y"},
                        base_url="http://localhost:5000").get_data(as_text=True)
     assert "http://localhost:5000/i/" in page
+
+
+@pytest.mark.parametrize(("days", "headers", "message"), [
+    ("0", EN, "Enter a number of days from 1 to 90."),
+    ("91", EN, "Enter a number of days from 1 to 90."),
+    ("0", FR, "Saisissez un nombre de jours de 1 à 90."),
+    ("", EN, "Enter a number of days."),
+])
+def test_an_invite_validity_out_of_range_says_the_allowed_range(client, login, manager, tester_run, db, days,
+                                                                headers, message):
+    login(manager)
+    page = client.post(f"/runs/{tester_run.id}/invites", headers=headers,
+                       data={"tester_name": "Alice", "days": days}).get_data(as_text=True)
+    assert message in page
+    assert "This field is required" not in page and "Ce champ est requis" not in page
+    assert db.session.scalars(select(Invite)).all() == []
+
+
+def test_a_panel_of_zero_runs_says_the_allowed_range(client, login, manager, make_checklist, db):
+    checklist = make_checklist()
+    login(manager)
+    page = client.post("/invites/panel", headers=EN, data={
+        "checklist": str(checklist.id), "count": "0", "title": "Panel", "brief": "Order.", "days": "7"})
+    assert "Enter a number of runs from 1 to 50." in page.get_data(as_text=True)
+    assert db.session.scalars(select(Run)).all() == []

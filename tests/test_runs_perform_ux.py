@@ -208,3 +208,53 @@ def test_links_used_while_performing_are_tap_sized(client, login, staff, make_ru
     css = Path(__file__).resolve().parents[1].joinpath("static/css/app.css").read_text()
     rule = re.search(r"\.tap-link[^{]*\{([^}]*)\}", css)
     assert rule and "min-height: var(--tap)" in rule[1] and "inline-flex" in rule[1]
+
+
+# --- the brief: the run's, then each checklist's description; never an empty heading ------------
+
+def test_the_start_page_shows_the_run_brief_then_each_checklist_description(client, login, staff, make_run,
+                                                                             make_checklist, db):
+    parcel, email = make_checklist(name="Parcel"), make_checklist(name="Email")
+    parcel.current_version.description = "Weigh the parcel before opening it."
+    email.current_version.description = ""
+    db.session.commit()
+    run = make_run(performer=staff, checklists=[parcel, email])
+    login(staff)
+    page = client.get(f"/runs/{run.id}/perform", headers=EN).get_data(as_text=True)
+    brief = page.index("Order the blue lamp and choose home delivery.")
+    parcel_at = page.index("<h3>Parcel</h3>")
+    assert brief < parcel_at < page.index("Weigh the parcel before opening it.")
+    assert "<h3>Email</h3>" not in page  # no description: no heading for it
+
+
+def test_a_run_without_brief_shows_the_checklist_description_under_the_brief_heading(client, login, staff,
+                                                                                     make_run, make_checklist):
+    run = make_run(performer=staff, checklists=[make_checklist(name="Parcel")], brief="")
+    login(staff)
+    page = client.get(f"/runs/{run.id}/perform", headers=EN).get_data(as_text=True)
+    assert "Your brief" in page and "Order and watch." in page
+
+
+def test_no_brief_and_no_description_means_no_empty_brief_heading(client, login, staff, make_run, make_checklist,
+                                                                   db):
+    checklist = make_checklist()
+    checklist.current_version.description = ""
+    db.session.commit()
+    run = make_run(performer=staff, checklists=[checklist], brief="  ")
+    login(staff)
+    page = client.get(f"/runs/{run.id}/perform", headers=FR).get_data(as_text=True)
+    assert "Vos consignes" not in page and 'id="brief-title"' not in page
+
+
+def test_an_invited_tester_reads_the_checklist_description_and_no_empty_heading(client, db, manager, make_run,
+                                                                                make_checklist):
+    run = make_run(checklists=[make_checklist(name="Parcel")], brief="")
+    new = invites.create_invite(run, created_by=manager, tester_name="Alice")
+    db.session.commit()
+    client.get(f"/i/{new.token}")
+    page = client.get("/tester", headers=EN).get_data(as_text=True)
+    assert "Your brief" in page and "Order and watch." in page
+    run.checklists[0].version.description = ""
+    db.session.commit()
+    page = client.get("/tester", headers=EN).get_data(as_text=True)
+    assert "Your brief" not in page

@@ -1,7 +1,7 @@
 """The checklist editor (managers only): list, details, items, versions, library, import/export."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -9,6 +9,7 @@ from .. import glossary, verdict
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Checklist
+from ..navigation import current_locale
 from ..permissions import manager_required
 from . import library, services, transfer
 from .forms import ChecklistForm, ImportForm, ItemForm
@@ -17,7 +18,7 @@ bp = Blueprint("checklists", __name__, url_prefix="/checklists")
 
 
 def locale() -> str:
-    return str(get_locale() or "fr")
+    return current_locale()
 
 
 def promise_text(kind: str, expected: dict, unit: str | None) -> str:
@@ -227,8 +228,9 @@ def import_():
         else:
             checklist = transfer.import_checklist(content, current_user)
             db.session.commit()
-            flash(_("Checklist imported with %(count)s items. Check it, then use it in a run.",
-                    count=len(content["items"])), "success")
+            flash(ngettext("Checklist imported with %(num)s item. Check it, then use it in a run.",
+                           "Checklist imported with %(num)s items. Check it, then use it in a run.",
+                           len(content["items"])), "success")
             return redirect(editor_url(checklist))
     return render_template("checklists/import.html", form=form, problem=problem,
                            max_items=transfer.MAX_ITEMS), 200 if problem is None else 400
@@ -250,8 +252,22 @@ def use_library(area: str, language: str):
     if content is None:
         flash(_("This ready-made checklist does not exist. Pick one from the library."), "error")
         return redirect(url_for("checklists.library"))
-    checklist = transfer.import_checklist(content, current_user)
+    if not request.form.get("again") and library.copies_of(content):
+        return redirect(url_for("checklists.library_copied", area=area, language=language))
+    checklist = library.make_copy(content, current_user)
     db.session.commit()
     flash(_("«%(name)s» is now one of your checklists. Adapt its promises to your brand.",
-            name=content["name"]), "success")
+            name=checklist.current_version.name), "success")
     return redirect(editor_url(checklist))
+
+
+@bp.get("/library/<area>/<language>/copied")
+@manager_required
+def library_copied(area: str, language: str):
+    """Asked before a second copy: open the copy you have, or make another on purpose."""
+    content = library.entry(area, language)
+    copies = library.copies_of(content) if content else []
+    if not copies:
+        return redirect(url_for("checklists.library"))
+    return render_template("checklists/library_copied.html", content=content, copies=copies, area=area,
+                           language=language, next_name=library.free_name(content["name"]))

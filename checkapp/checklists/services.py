@@ -40,14 +40,14 @@ def find_item(version: ChecklistVersion, item_key: str) -> CheckItem | None:
     return next((item for item in version.items if item.item_key == item_key), None)
 
 
-def _latest_versions():
+def latest_versions():
     return (select(ChecklistVersion.checklist_id, func.max(ChecklistVersion.number).label("number"))
             .group_by(ChecklistVersion.checklist_id).subquery())
 
 
 def list_page(page: int = 1, *, area: str | None = None, archived: bool = False, per_page: int = PER_PAGE):
     """One page of checklists by current name, and {checklist_id: item count of its current version}."""
-    latest = _latest_versions()
+    latest = latest_versions()
     stmt = (select(Checklist)
             .join(latest, latest.c.checklist_id == Checklist.id)
             .join(ChecklistVersion, and_(ChecklistVersion.checklist_id == Checklist.id,

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_decimal, get_locale, ngettext
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from .. import glossary, verdict
 from ..i18n import utc_to_local
 from ..models import utcnow
+from ..navigation import current_locale
 from ..urls import public_url
 from .queries import FixRow
 from .scoring import Score
 
 
 def locale() -> str:
-    return str(get_locale() or "fr")
+    return current_locale()
 
 
 def number(value: float) -> str:

@@ -130,4 +130,5 @@ def welcome():
     if not invite_is_usable(invite):
         return lapsed_refusal(invite)
     creator = db.session.get(User, invite.created_by_id) if invite.created_by_id else None
-    return render_template("invites/welcome.html", invite=invite, run=invite.run, creator=creator)
+    versions = [link.version for link in invite.run.checklists]
+    return render_template("invites/welcome.html", invite=invite, run=invite.run, versions=versions, creator=creator)
