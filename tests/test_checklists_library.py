@@ -84,7 +84,7 @@ def test_a_deliberate_second_copy_gets_a_name_of_its_own(as_manager, db):
                      "Parcel prepared by the team (3)"]
 
 
-def test_a_renamed_or_archived_copy_does_not_stop_a_new_copy(as_manager, db):
+def test_an_archived_copy_does_not_stop_a_new_copy_and_names_stay_distinct(as_manager, db):
     as_manager.post("/checklists/library/packaging/en/use")
     copy = db.session.scalars(select(Checklist)).one()
     copy.archived = True

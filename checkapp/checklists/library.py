@@ -53,7 +53,7 @@ def copies_of(content: dict) -> list[Checklist]:
 def free_name(name: str) -> str:
     """The name, or the first of "name (2)", "name (3)"… that no checklist (archived ones included) bears."""
     current = _current_versions().where(ChecklistVersion.name.startswith(name, autoescape=True))
-    taken = {name for _checklist, name in db.session.execute(current)}
+    taken = {current_name for _checklist, current_name in db.session.execute(current)}
     number = 1
     candidate = name
     while candidate in taken:
