@@ -32,7 +32,7 @@ class UserForm(Form):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"},
                             validators=[DataRequired(_l("Enter your current password."))])
     new = PasswordField(_l("New password"), render_kw={"autocomplete": "new-password"}, validators=[
