@@ -53,6 +53,21 @@ def local_to_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
 
 
+def utc_from_iso(text: object) -> datetime | None:
+    """A time a phone sent as ISO 8601 ("2026-06-01T09:30:00.000Z", or with an offset) → naive UTC.
+
+    None when empty; ValueError when unreadable. A time without a zone is taken as UTC already."""
+    if text is None or text == "":
+        return None
+    if not isinstance(text, str):
+        raise ValueError(f"not a time: {text!r}")
+    try:
+        moment = datetime.fromisoformat(text.strip())
+        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    except OverflowError as error:
+        raise ValueError(f"not a time: {text!r}") from error
+
+
 def local_now() -> datetime:
     return datetime.now(LOCAL_ZONE).replace(tzinfo=None)
 

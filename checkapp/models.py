@@ -177,7 +177,11 @@ class Answer(db.Model):
     outcome: Mapped[str] = mapped_column(String(10))  # pass | mismatch | na | noted
     gap: Mapped[float | None]
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # answered_at: when the server received it; given_at: when the performer gave it, by the
+    # phone's clock (an answer kept offline arrives later). Reports show given_at. Always set
+    # (nullable only so that adding it rebuilt no table; older rows got their answered_at).
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    given_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # A reviewer may decide a mismatch is not one (e.g. the tester misread the promise).
     override_reason: Mapped[str | None] = mapped_column(Text)
@@ -251,6 +255,8 @@ class ReviewAction(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     actor_label: Mapped[str] = mapped_column(String(200), default="")  # e.g. invited tester's name
     action: Mapped[str] = mapped_column(String(20))  # submit | accept | return | resubmit | override
+    # The phone's UUID of a submit: a replayed submit finds it and changes nothing.
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"), index=True)
     item_ids: Mapped[list] = mapped_column(JSON, default=list)

@@ -92,7 +92,11 @@ def delete_files(photo_dir: str | os.PathLike, *names: str | None) -> None:
             log.warning("could not delete photo file %s", path, exc_info=True)
 
 
+SOURCES = ("camera", "gallery")  # the buttons of the photo form a phone may say a photo came from
+
+
 def source_hint(taken_at: datetime | None, now: datetime) -> str:
+    """Camera or gallery, guessed from the capture time when the phone did not say which button."""
     if taken_at is None:
         return "unknown"
     age = now.replace(tzinfo=None) - taken_at

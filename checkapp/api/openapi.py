@@ -27,8 +27,9 @@ COMMON_ERRORS = {
     "404": _error("The run does not exist or is not this person's to see (never told apart)."),
 }
 WRITE_ERRORS = {
-    "400": _error("Malformed request (not a JSON object, nested too deeply, no valid client_uuid), or the "
-                  "X-CSRFToken header is missing or expired (the message says which)."),
+    "400": _error("Malformed request (not a JSON object, nested too deeply, no valid client_uuid, a given_at "
+                  "that is not an ISO 8601 time), or the X-CSRFToken header is missing or expired (the "
+                  "message says which)."),
     **COMMON_ERRORS,
     "413": _error("The request is larger than the server accepts; the message states the limit "
                   "(MAX_PHOTO_BYTES, 15 MB by default)."),
@@ -37,7 +38,7 @@ WRITE_ERRORS = {
 }
 NOT_ACCEPTED = ("The request is well formed but cannot be saved as it is (translated message): the item_id "
                 "is not an item number, the value cannot be judged for this item's kind, a text is over "
-                f"{MAX_TEXT} characters.")
+                f"{MAX_TEXT} characters, or given_at is later than now or before the run was planned.")
 
 SCHEMAS = {
     "Error": {
@@ -63,7 +64,10 @@ SCHEMAS = {
             "note": {"type": "string"}, "outcome": {"type": "string", "enum": ["pass", "mismatch", "na", "noted"]},
             "gap": {"type": "number", "nullable": True, "description": "Signed, in the item's unit."},
             "gap_text": {"type": "string", "description": "The verdict in words, e.g. '+2 days'."},
-            "is_current": {"type": "boolean"}, "answered_at": {"type": "string", "format": "date-time"},
+            "is_current": {"type": "boolean"},
+            "answered_at": {"type": "string", "format": "date-time", "description": "When the server received it."},
+            "given_at": {"type": "string", "format": "date-time",
+                         "description": "When the performer gave it (the phone's given_at, else answered_at)."},
         },
     },
     "Item": {
@@ -101,7 +105,7 @@ SCHEMAS = {
             "height": {"type": "integer"}, "byte_size": {"type": "integer"},
             "content_type": {"type": "string"}, "sha256": {"type": "string"},
             "taken_at": {"type": "string", "format": "date-time", "nullable": True,
-                         "description": "When the camera says it was taken, if it says."},
+                         "description": "When it was taken: as the phone sent it, else the file's EXIF, if it says."},
             "source_hint": {"type": "string", "enum": ["camera", "gallery", "unknown"]},
             "created_at": {"type": "string", "format": "date-time"},
             "thumb_url": {"type": "string"}, "display_url": {"type": "string"},
@@ -110,6 +114,15 @@ SCHEMAS = {
             "created": {"type": "boolean", "description": "False when this client_uuid was stored before."},
         },
     },
+}
+
+GIVEN_AT = {"type": "string", "format": "date-time",
+            "description": "When the answer was given (ISO 8601, UTC), if it was kept on the phone before "
+                           "it was sent. Refused (422) when later than now or before the run was planned, "
+                           "beyond 5 minutes of clock difference."}
+ANSWER_FIELDS = {
+    "client_uuid": {"type": "string", "format": "uuid"}, "item_id": ITEM_ID,
+    "note": {"type": "string", "maxLength": MAX_NOTE}, "given_at": GIVEN_AT,
 }
 
 PATHS = {
@@ -130,11 +143,26 @@ PATHS = {
     "/api/v1/runs/{run_id}/answers": {"post": {
         "summary": "Save one answer, exactly once per client_uuid.",
         "parameters": [RUN_ID],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["client_uuid", "item_id", "value"],
-            "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": ITEM_ID,
-                           "value": _ref("Observed"), "note": {"type": "string", "maxLength": MAX_NOTE}},
-        }}}},
+        "description": "The body holds the answer form's own fields, read by the same code as the HTML "
+                       "form. The earlier shape, `value` as the observed object (e.g. {\"na\": true}), is "
+                       "still accepted: phones may hold answers queued in it.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+            {"type": "object", "title": "The answer form's fields", "required": ["client_uuid", "item_id"],
+             "properties": {
+                 **ANSWER_FIELDS,
+                 "value": {"type": "string", "maxLength": MAX_TEXT, "description":
+                           "yes/no: 'yes' or 'no'; number: '2,5'; time window: '14:30'; choice: the option; "
+                           "rating: '1'-'5'; text: the text; duration: seconds."},
+                 "na": {"type": "string", "enum": ["1"], "description": "Not applicable."},
+                 "minutes": {"type": "string"}, "seconds": {"type": "string"},
+                 "laps": {"type": "string", "description": "Stopwatch laps in seconds, comma-separated."},
+                 "flag": {"type": "string", "enum": ["1"], "description": "Text or photo: flagged as a mismatch."},
+                 "missing": {"type": "array", "items": {"type": "string"},
+                             "description": "Email: each promised phrase the email does not contain."}}},
+            {"type": "object", "title": "Earlier shape: the observed object",
+             "required": ["client_uuid", "item_id", "value"],
+             "properties": {**ANSWER_FIELDS, "value": _ref("Observed")}},
+        ]}}}},
         "responses": {
             "201": _json(_ref("Answer"), "Stored."),
             "200": _json(_ref("Answer"),
@@ -153,7 +181,13 @@ PATHS = {
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["client_uuid", "item_id", "photo"],
             "properties": {"client_uuid": {"type": "string", "format": "uuid"}, "item_id": ITEM_ID,
-                           "photo": {"type": "string", "format": "binary"}},
+                           "photo": {"type": "string", "format": "binary"},
+                           "taken_at": {"type": "string", "format": "date-time", "description":
+                                        "When it was taken (ISO 8601), read on the phone before it shrank the "
+                                        "photo (which drops EXIF). Unreadable: taken as unknown."},
+                           "source": {"type": "string", "enum": ["camera", "gallery"],
+                                      "description": "Which button of the form it came from; anything else "
+                                                     "is taken as unknown."}},
         }}}},
         "responses": {
             "201": _json(_ref("Photo"), "Stored."),
@@ -168,18 +202,22 @@ PATHS = {
         },
     }},
     "/api/v1/runs/{run_id}/submit": {"post": {
-        "summary": "Send the run for review.",
+        "summary": "Send the run for review, exactly once per client_uuid.",
         "parameters": [RUN_ID],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object",
             "properties": {"recommend_score": {"type": "integer", "minimum": 0, "maximum": 10, "nullable": True},
-                           "comment": {"type": "string", "maxLength": MAX_COMMENT}},
+                           "comment": {"type": "string", "maxLength": MAX_COMMENT},
+                           "client_uuid": {"type": "string", "format": "uuid", "description":
+                                           "Made on the phone; sending it again changes nothing."}},
         }}}},
         "responses": {
             "200": _json({"type": "object", "properties": {
                 "id": {"type": "integer"}, "status": {"type": "string"},
-                "submitted_at": {"type": "string", "format": "date-time"}}}, "Sent."),
+                "submitted_at": {"type": "string", "format": "date-time", "nullable": True}}},
+                "Sent, or this client_uuid's submit was already recorded: the run's status."),
             **WRITE_ERRORS,
+            "409": _error("This client_uuid was already used for something else."),
             "422": _json({"allOf": [_ref("Error"), {"type": "object", "properties": {"problems": {
                 "type": "array", "items": {"type": "object", "properties": {
                     "item_id": {"type": "integer"}, "question": {"type": "string"},

@@ -99,6 +99,7 @@ def post_photo(run_id: int):
 @bp.post("/api/v1/runs/<int:run_id>/submit")
 def post_submit(run_id: int):
     run = get_run_or_404(run_id, to_perform=True)
-    perform.submit(run, json_object(), current_actor(run))
+    perform.submit(run, json_object(), current_actor(run))  # a replay answers with the run as it is now
     db.session.commit()
-    return jsonify(id=run.id, status=run.status, submitted_at=run.submitted_at.isoformat() + "Z")
+    submitted_at = run.submitted_at.isoformat() + "Z" if run.submitted_at else None
+    return jsonify(id=run.id, status=run.status, submitted_at=submitted_at)

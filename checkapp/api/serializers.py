@@ -47,6 +47,7 @@ def answer_json(answer: Answer, locale: str) -> dict:
         "gap_text": gap_text(answer, answer.item, locale),
         "is_current": answer.is_current,
         "answered_at": _iso(answer.answered_at),
+        "given_at": _iso(answer.given_at or answer.answered_at),
     }
 
 

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import errors, permissions
@@ -41,11 +42,6 @@ PHOTO_CACHE_CONTROL = "private, max-age=31536000, immutable"  # names are random
 def email_evidence_for(run: Run, item) -> services.EmailSummary | None:
     """The latest email of an item and what it proves, or None."""
     return services.email_summary(run, item)
-
-
-@bp.app_template_global()
-def photo_duplicate_of(photo: Photo) -> Photo | None:
-    return services.duplicate_of(photo)
 
 
 @bp.app_template_global()
@@ -86,6 +82,14 @@ def _with_client_uuid(form) -> dict:
     return {"client_uuid": form.client_uuid.data or new_key()}
 
 
+def _photo_fields(form) -> MultiDict:
+    """The photo form's fields (with each file's ``taken_at`` and the ``source`` button, which the
+    page's script adds) and a client UUID."""
+    fields = MultiDict(request.form)
+    fields["client_uuid"] = _with_client_uuid(form)["client_uuid"]
+    return fields
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
     """A body over MAX_CONTENT_LENGTH is refused before any view code reads it."""
@@ -107,7 +111,7 @@ def upload_photos(run_id: int, item_id: int):
         abort(400)
     blobs = [f.read() for f in request.files.getlist(form.photo.name) if f and f.filename]
     try:
-        added = perform.add_photos(run, item.id, _with_client_uuid(form), blobs)
+        added = perform.add_photos(run, item.id, _photo_fields(form), blobs)
     except UserError as error:
         return _refuse(run, item.id, error)
     db.session.commit()

@@ -5,8 +5,8 @@ so every path that does not end in a commit removes them again (see `_FileLedger
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -16,11 +16,12 @@ from .. import emails, photos
 from ..extensions import db
 from ..i18n import local_now, local_to_utc
 from ..messages import N_
-from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key
+from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key, utcnow
 from ..runs.services import KeyReused, RunLocked, is_editable, item_belongs, lock_run, save_answer
 
 __all__ = [
     "EmailSummary",
+    "PhotoCheck",
     "RunLocked",
     "add_email",
     "add_photo",
@@ -29,6 +30,8 @@ __all__ = [
     "email_summary",
     "item_of_run",
     "latest_email",
+    "photo_checks",
+    "same_photo_in_run",
 ]
 
 
@@ -87,9 +90,12 @@ def _stored_before(run: Run, item: CheckItem, client_uuid: str | None) -> Photo 
 
 
 def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_bytes: int,
-              client_uuid: str | None = None) -> tuple[Photo, bool]:
+              client_uuid: str | None = None, taken_at: datetime | None = None,
+              source: str | None = None) -> tuple[Photo, bool]:
     """Store one photo for an item of a run; returns (photo, created).
 
+    ``taken_at`` (naive UTC) and ``source`` (one of photos.SOURCES) are what the phone read before it
+    shrank the photo, which drops its EXIF; without them the server reads what the file still holds.
     The same client_uuid again returns the stored photo (False) and writes nothing.
     Raises RunLocked, KeyReused (client_uuid used for another item), photos.PhotoRejected
     (nothing stored); ValueError for an item not in the run (callers check that first).
@@ -103,12 +109,13 @@ def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_byt
         raise ValueError(f"item {item.id} is not part of run {run.id}")
     # Cameras write EXIF times in local time, without a zone.
     stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=local_now())
+    taken_at = taken_at or local_to_utc(stored.taken_at)
     photo = Photo(
         client_uuid=client_uuid or new_key(), run_id=run.id, item_id=item.id,
         display_name=stored.display_name, thumb_name=stored.thumb_name,
         width=stored.width, height=stored.height, byte_size=stored.byte_size,
         content_type=stored.content_type, sha256=stored.sha256,
-        taken_at=local_to_utc(stored.taken_at), source_hint=stored.source_hint,
+        taken_at=taken_at, source_hint=source or photos.source_hint(taken_at, utcnow()),
     )
     return _insert(photo, photo_dir)
 
@@ -141,6 +148,60 @@ def duplicate_of(photo: Photo) -> Photo | None:
         .order_by(Photo.id)
         .limit(1)
     )
+
+
+# --- what the reviewer should know about a photo ----------------------------------------------
+
+# Camera clocks and time zones are often a little off: only a clear gap is flagged.
+PHOTO_TOLERANCE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PhotoCheck:
+    taken_before_run: bool = False     # before the run was planned
+    taken_after_submit: bool = False   # after the run was sent
+    same_in_run: Photo | None = None   # an earlier photo of this run with the same bytes
+    same_in_other_runs: list[Run] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return self.taken_before_run or self.taken_after_submit or bool(self.same_in_other_runs)
+
+
+def same_photo_in_run(photos: list[Photo]) -> dict[int, Photo]:
+    """For each photo, the first earlier one among ``photos`` with the same bytes (no query)."""
+    first: dict[str, Photo] = {}
+    same: dict[int, Photo] = {}
+    for photo in sorted(photos, key=lambda p: p.id):
+        if photo.sha256 in first:
+            same[photo.id] = first[photo.sha256]
+        else:
+            first[photo.sha256] = photo
+    return same
+
+
+def photo_checks(run: Run, photos: list[Photo]) -> dict[int, PhotoCheck]:
+    """The checks of a run's photos, by photo id, in one query: taken outside the run's dates
+    (before it was planned, after it was sent) or the same picture as a photo of another run."""
+    hashes = {photo.sha256 for photo in photos}
+    others: dict[str, list[Run]] = {}
+    if hashes:
+        rows = db.session.execute(
+            select(Photo.sha256, Run).join(Run, Run.id == Photo.run_id)
+            .where(Photo.sha256.in_(hashes), Photo.run_id != run.id)
+            .order_by(Run.id))
+        for sha256, other in rows:
+            runs = others.setdefault(sha256, [])
+            if other not in runs:
+                runs.append(other)
+    same = same_photo_in_run(photos)
+    start = run.created_at - PHOTO_TOLERANCE if run.created_at else None
+    end = run.submitted_at + PHOTO_TOLERANCE if run.submitted_at else None
+    return {photo.id: PhotoCheck(
+        taken_before_run=bool(photo.taken_at and start and photo.taken_at < start),
+        taken_after_submit=bool(photo.taken_at and end and photo.taken_at > end),
+        same_in_run=same.get(photo.id), same_in_other_runs=others.get(photo.sha256, []),
+    ) for photo in photos}
 
 
 def delete_photo(photo: Photo, photo_dir: str) -> None:

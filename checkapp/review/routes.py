@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..evidence.services import photo_checks
 from ..extensions import db
 from ..forms import ButtonForm
 from ..invites.services import tester_names
@@ -35,11 +36,12 @@ def send_back_form(run: Run) -> SendBackForm:
 def render_run(run: Run, send_back: SendBackForm | None = None, status: int = 200):
     groups = report_groups(run)
     rows = {r.answer.id: r for _version, group in groups for r in group if r.answer is not None}
+    photos = [photo for _version, group in groups for r in group for photo in r.photos]
     return render_template(
         "review/run.html", run=run, groups=groups, rows=rows, send_back=send_back or send_back_form(run),
         button=ButtonForm(), override=OverrideForm(), mismatches=services.open_mismatches(run),
         trail=services.audit_trail(run), tester=tester_names([run.id]).get(run.id),
-        reviewable=run.status in services.REVIEWABLE_STATUSES,
+        reviewable=run.status in services.REVIEWABLE_STATUSES, photo_checks=photo_checks(run, photos),
     ), status
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
@@ -45,6 +46,10 @@ def laps_words(answer: Answer | None) -> list[str]:
     return [clock(lap) for lap in laps if isinstance(lap, (int, float))]
 
 
+# An answer that reached the server this much after it was given was kept on the phone (offline).
+SENT_LATER = timedelta(minutes=2)
+
+
 @dataclass
 class Row:
     item: CheckItem
@@ -63,6 +68,15 @@ class Row:
     def observed_is_long(self) -> bool:
         """Free text worth folding (shown once, folded after a few lines), not a short value."""
         return len(self.observed) > 80 or "\n" in self.observed
+
+    @property
+    def given_at(self) -> datetime | None:
+        return (self.answer.given_at or self.answer.answered_at) if self.answer else None
+
+    @property
+    def sent_later(self) -> bool:
+        answer = self.answer
+        return bool(answer and answer.given_at and answer.answered_at - answer.given_at > SENT_LATER)
 
     @property
     def gap_words(self) -> str:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
 
+from ..i18n import utc_from_iso
 from ..ids import parse_id
 from ..messages import N_, UserError
+from ..photos import SOURCES
 
 MAX_TEXT = 5000      # an answer's text (and any other string in it)
 MAX_NOTE = 5000      # the note beside an answer
@@ -49,6 +52,11 @@ def client_uuid(fields: Mapping) -> str:
         return str(uuid.UUID(str(fields.get("client_uuid") or "").strip()))
     except ValueError:
         raise UserError(N_("This has no valid client_uuid (a UUID made on the phone)."), status=400) from None
+
+
+def optional_client_uuid(fields: Mapping) -> str | None:
+    """The client UUID of a write that may come without one (a run sent from its page): None then."""
+    return client_uuid(fields) if fields.get("client_uuid") not in (None, "") else None
 
 
 def client_uuids(fields: Mapping, count: int) -> list[str]:
@@ -96,6 +104,39 @@ def check_observed_length(observed: dict) -> dict:
         raise UserError(N_("The answer is too long: keep it under %(num)s characters."), {"num": MAX_TEXT},
                         status=422)
     return observed
+
+
+def given_at(fields: Mapping) -> datetime | None:
+    """When the answer was given by the phone's clock (naive UTC), if it was kept there before it
+    was sent; None when not said. Whether that time can be true is the run's rule (services)."""
+    try:
+        return utc_from_iso(fields.get("given_at"))
+    except ValueError:
+        raise UserError(N_("The time the answer was given is not readable (ISO 8601 expected)."),
+                        status=400) from None
+
+
+def taken_times(fields: Mapping, count: int) -> list[datetime | None]:
+    """The capture time the phone read from each of `count` photos (``taken_at``, one per file, in
+    order), before shrinking them dropped their EXIF. Not one per file, or unreadable: unknown (None),
+    and the server reads what the file still holds."""
+    sent = fields.getlist("taken_at") if hasattr(fields, "getlist") else [fields.get("taken_at")]
+    if len(sent) != count:
+        return [None] * count
+    return [_time_or_none(text) for text in sent]
+
+
+def _time_or_none(text: object) -> datetime | None:
+    try:
+        return utc_from_iso(text)
+    except ValueError:
+        return None
+
+
+def source(fields: Mapping) -> str | None:
+    """Which button of the photo form the photos came from (camera | gallery); None if not said."""
+    value = fields.get("source")
+    return value if value in SOURCES else None
 
 
 def recommend_score(fields: Mapping) -> int | None:

@@ -69,36 +69,44 @@ def observed(item: CheckItem, fields: Mapping) -> dict:
 
 
 def record_answer(run: Run, item_id: object, fields: Mapping, actor: Actor) -> Saved:
-    """Store one answer, exactly once per client_uuid (the same again returns it, created False)."""
+    """Store one answer, exactly once per client_uuid (the same again returns it, created False).
+
+    `given_at`, if sent: when it was given on the phone, which may have kept it offline."""
     fields = clean.cleaned(fields)
     key = clean.client_uuid(fields)
     item = item_of(run, item_id)
-    value, note = observed(item, fields), clean.note(fields)
+    value, note, given_at = observed(item, fields), clean.note(fields), clean.given_at(fields)
+
+    def save() -> Saved:
+        return Saved(*services.save_answer(run, item, value, client_uuid=key, note=note, answered_by=actor.user,
+                                           given_at=given_at))
+
     try:
-        return Saved(*services.save_answer(run, item, value, client_uuid=key, note=note, answered_by=actor.user))
+        return save()
     except IntegrityError:
         # A twin of this request stored the same client_uuid meanwhile: answer as a retry would.
         db.session.rollback()
         if db.session.scalar(select(Answer.id).where(Answer.client_uuid == key)) is None:
             raise
-        return Saved(*services.save_answer(run, item, value, client_uuid=key, note=note, answered_by=actor.user))
+        return save()
 
 
 def add_photos(run: Run, item_id: object, fields: Mapping, blobs: list[bytes]) -> Photos:
     """Store each blob as a photo of the item. One client_uuid covers them all (each photo gets
-    its own, derived from it), so sending the same form again stores nothing twice."""
+    its own, derived from it), so sending the same form again stores nothing twice. `taken_at` (one
+    per blob) and `source` are what the phone read before shrinking the photos."""
     if not blobs:
         raise UserError(N_("No photo was received. Take a photo or choose one from the gallery."), status=400)
     fields = clean.cleaned(fields)
-    keys = clean.client_uuids(fields, len(blobs))
-    item = item_of(run, item_id)
+    keys, times = clean.client_uuids(fields, len(blobs)), clean.taken_times(fields, len(blobs))
+    item, source = item_of(run, item_id), clean.source(fields)
     config = current_app.config
     result = Photos()
-    for blob, key in zip(blobs, keys, strict=True):
+    for blob, key, taken_at in zip(blobs, keys, times, strict=True):
         try:
             result.saved.append(Saved(*evidence.add_photo(
                 run, item, blob, client_uuid=key, photo_dir=config["PHOTO_DIR"],
-                max_bytes=config["MAX_PHOTO_BYTES"])))
+                max_bytes=config["MAX_PHOTO_BYTES"], taken_at=taken_at, source=source)))
         except PhotoRejected as refused:
             result.refused.append(refused)
     return result
@@ -124,8 +132,10 @@ def add_email(run: Run, item_id: object, fields: Mapping, actor: Actor) -> Email
     return EmailSaved(stored, answer, not replayed)
 
 
-def submit(run: Run, fields: Mapping, actor: Actor) -> None:
-    """Send the run for review: `recommend_score` (0-10 or None) and `comment`."""
+def submit(run: Run, fields: Mapping, actor: Actor) -> bool:
+    """Send the run for review: `recommend_score` (0-10 or None) and `comment`; with the phone's
+    `client_uuid`, sending it again changes nothing. True if sent now, False if that was a replay."""
     fields = clean.cleaned(fields)
-    services.submit_run(run, recommend_score=clean.recommend_score(fields), comment=clean.comment(fields),
-                        actor=actor.user, actor_label=actor.label)
+    return services.submit_run(run, recommend_score=clean.recommend_score(fields), comment=clean.comment(fields),
+                               actor=actor.user, actor_label=actor.label,
+                               client_uuid=clean.optional_client_uuid(fields))

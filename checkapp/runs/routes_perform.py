@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from ..evidence.services import same_photo_in_run
 from ..extensions import db
 from ..messages import UserError
 from ..permissions import current_actor, get_run_or_404
@@ -70,10 +71,12 @@ def render_item(run, items: list, position: int, *, error: str | None) -> str:
     item = items[position]
     answers = services.current_answers(run)
     answer = answers.get(item.id)
-    photos = services.photos_by_item(run).get(item.id, [])
+    run_photos = services.photos_by_item(run)
+    photos = run_photos.get(item.id, [])
     return render_template(
         "runs/item.html", run=run, item=item, version=item.version, answer=answer,
         row=display.row(item, answer, photos), photos=photos, editable=services.is_editable(run),
+        same_photos=same_photo_in_run([photo for group in run_photos.values() for photo in group]),
         position=position + 1, total=len(items), answered=len(answers),
         previous_item=items[position - 1] if position > 0 else None,
         next_item=items[position + 1] if position + 1 < len(items) else None,

@@ -5,7 +5,7 @@ Services flush; the view commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -16,6 +16,8 @@ from ..models import Answer, CheckItem, ChecklistVersion, Photo, ReviewAction, R
 from ..verdict.kinds import AnswerRejected
 
 EDITABLE_STATUSES = ("planned", "in_progress", "returned")
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 LOCKED = N_("This run has been sent: it can no longer be changed. Nothing was saved.")
@@ -46,6 +48,16 @@ class AnswerConflict(UserError):
         else:
             super().__init__(N_("This answer's identifier is already used, so nothing was changed. "
                                 "Answer the item again."), stored=None)
+
+
+class SubmitKeyReused(UserError):
+    """A submit's client UUID already recorded for another run or another action."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(N_("This submit's identifier is already used, so nothing was changed. "
+                            "Send the run again."))
 
 
 class KeyReused(UserError):
@@ -127,9 +139,30 @@ def lock_run(run: Run) -> None:
     db.session.refresh(run, with_for_update=True)
 
 
+def check_given_at(run: Run, given_at: datetime | None, now: datetime) -> datetime:
+    """When the answer was given (naive UTC; None = now); AnswerRejected if that cannot be true.
+
+    An answer cannot be given before its run was planned (the page to answer it did not exist), nor
+    in the future. The run's created_at is the bound, not its started_at: a run starts with the first
+    answer that *arrives*, and an answer kept offline on another phone may have been given earlier.
+    """
+    if given_at is None:
+        return now
+    if given_at > now + CLOCK_SKEW:
+        raise AnswerRejected(N_("This answer is dated later than now. Check the date and time of this "
+                                "phone, then answer again."))
+    if run.created_at and given_at < run.created_at - CLOCK_SKEW:
+        raise AnswerRejected(N_("This answer is dated before the run was planned. Check the date and time "
+                                "of this phone, then answer again."))
+    return given_at
+
+
 def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, note: str = "",
-                answered_by: User | None = None) -> tuple[Answer, bool]:
-    """Store one observation; returns (answer, created). Retrying the same client_uuid is harmless."""
+                answered_by: User | None = None, given_at: datetime | None = None) -> tuple[Answer, bool]:
+    """Store one observation; returns (answer, created). Retrying the same client_uuid is harmless.
+
+    ``given_at``: when the performer gave it (naive UTC), if it was kept on the phone before it was
+    sent; see check_given_at. A retry is judged on its content, not on its time."""
     lock_run(run)
     if not item_belongs(run, item):
         raise ValueError(f"item {item.id} is not part of run {run.id}")
@@ -139,6 +172,8 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
         return _stored_before(existing, run, item, observed, note), False
     if not is_editable(run):
         raise RunLocked()
+    now = utcnow()
+    given_at = check_given_at(run, given_at, now)
     result = _judge(item, observed)
     db.session.execute(
         update(Answer)
@@ -148,12 +183,13 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
     )
     answer = Answer(client_uuid=client_uuid, run_id=run.id, item_id=item.id, item_key=item.item_key,
                     is_current=True, value=observed, note=note, outcome=result.outcome, gap=result.gap,
-                    detail=result.detail, answered_at=utcnow(),
+                    detail=result.detail, answered_at=now, given_at=given_at,
                     answered_by_id=answered_by.id if answered_by else None)
     db.session.add(answer)
     if run.status == "planned":
         run.status = "in_progress"
-        run.started_at = utcnow()
+    if run.started_at is None or given_at < run.started_at:  # the first answer given, not the first to arrive
+        run.started_at = given_at
     db.session.flush()
     return answer, True
 
@@ -189,8 +225,14 @@ def submission_problems(run: Run) -> list[Problem]:
 
 
 def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: User | None,
-               actor_label: str = "") -> None:
+               actor_label: str = "", client_uuid: str | None = None) -> bool:
+    """Send the run for review; True if sent now, False if this client_uuid's submit already was.
+
+    A phone that sent a submit but never heard back sends it again with the same client_uuid: that
+    replay changes nothing (no second audit row). Raises SubmitKeyReused if the UUID is another's."""
     lock_run(run)
+    if client_uuid and _submitted_before(run, client_uuid):
+        return False
     if not is_editable(run):
         raise RunLocked()
     if recommend_score is not None and not (0 <= recommend_score <= 10):
@@ -203,6 +245,17 @@ def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: Us
     run.submitted_at = utcnow()
     run.recommend_score = recommend_score
     run.comment = (comment or "").strip()
-    db.session.add(ReviewAction(run_id=run.id, actor_id=actor.id if actor else None,
+    db.session.add(ReviewAction(run_id=run.id, actor_id=actor.id if actor else None, client_uuid=client_uuid,
                                 actor_label=actor_label, action=action, comment=run.comment))
     db.session.flush()
+    return True
+
+
+def _submitted_before(run: Run, client_uuid: str) -> bool:
+    """True if this client_uuid's submit of this run is recorded; SubmitKeyReused if it is another's."""
+    earlier = db.session.scalar(select(ReviewAction).where(ReviewAction.client_uuid == client_uuid))
+    if earlier is None:
+        return False
+    if earlier.run_id != run.id or earlier.action not in ("submit", "resubmit"):
+        raise SubmitKeyReused()
+    return True

@@ -3,6 +3,7 @@
 import { available, flush } from "./outbox.js";
 import { claimPhotoForms, enhance, markPage, releasePhotoForms } from "./forms.js";
 import { listen, render } from "./indicator.js";
+import { enhanceSubmit, markSubmit } from "./submit.js";
 
 const photoForms = claimPhotoForms(); // synchronously, before any other script sees them
 let retryDelay = 1000;
@@ -110,12 +111,14 @@ async function start() {
     return;
   }
   enhance(photoForms);
+  enhanceSubmit();
   listen((detail) => {
     markPage();
+    markSubmit();
     scheduleRetry(detail);
   });
   window.addEventListener("online", () => flush());
-  await Promise.all([render(), markPage()]);
+  await Promise.all([render(), markPage(), markSubmit()]);
   if (navigator.onLine) flush();
 }
 

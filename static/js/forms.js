@@ -3,47 +3,21 @@
 
 import { add, entries, flush, get, remove } from "./outbox.js";
 import { downscale } from "./downscale.js";
+import { captureInfo } from "./exif.js";
 import { t } from "./words.js";
 
 const ANSWER_FORMS = "form[data-answer-form]";
 const PHOTO_FORMS = "form[data-photo-upload]";
 
-function num(text) {
-  const n = Number(String(text).replace(",", ".").replace(/[\s\u202f]/g, ""));
-  return text === "" || !Number.isFinite(n) ? text : n;
-}
-
-// The observed dict of runs/answers.py: observed_from_form, built in the browser.
-export function observed(kind, data, form) {
-  const text = (name) => String(data.get(name) ?? "").trim();
-  if (text("na") === "1") return { na: true };
-  const value = text("value");
-  const flag = text("flag") === "1";
-  const typed = () => (text("minutes") || text("seconds")
-    ? num(text("minutes") || "0") * 60 + num(text("seconds") || "0") : "");
-  switch (kind) {
-    case "yes_no": return { value: value === "yes" ? true : value === "no" ? false : value };
-    case "number": return { value: num(value) };
-    case "rating": return { value: /^[1-5]$/.test(value) ? Number(value) : value };
-    case "time_window": {
-      const m = value.match(/^(\d{1,2})[:hH.](\d{2})$/);
-      return { value: m ? `${m[1].padStart(2, "0")}:${m[2]}` : value };
-    }
-    case "duration": {
-      const laps = text("laps").split(",").map((s) => s.trim()).filter(Boolean).map(num);
-      const seconds = value !== "" ? num(value) : typed();
-      return laps.length ? { value: seconds, laps } : { value: seconds };
-    }
-    case "text": return { value, flag };
-    case "photo": return { flag };
-    case "email": {
-      const result = {};
-      if (typed() !== "") result.delay_seconds = typed();
-      if (form.querySelector('[name="missing"]')) result.missing_phrases = data.getAll("missing").map(String);
-      return result;
-    }
-    default: return { value };
+// The answer form's own fields, as the HTML form would post them; the API reads them with the
+// same code as the form (runs/answers.py). A repeated field (ticked "missing" phrases) is a list.
+function fields(data) {
+  const body = {};
+  for (const [name, value] of data.entries()) {
+    if (name === "csrf_token" || name === "client_uuid" || typeof value !== "string") continue;
+    body[name] = name in body ? [].concat(body[name], value) : value;
   }
+  return body;
 }
 
 function question() {
@@ -84,8 +58,8 @@ async function submitAnswer(form, submitter) {
   const data = new FormData(form);
   if (submitter && submitter.name) data.append(submitter.name, submitter.value);
   const itemId = Number(form.dataset.itemId);
-  const body = { item_id: itemId, value: observed(form.dataset.kind, data, form),
-                 note: String(data.get("note") || "").trim() };
+  // given_at: when it was given, by this phone's clock; it may reach the server much later.
+  const body = { ...fields(data), item_id: itemId, given_at: new Date().toISOString() };
   form.setAttribute("aria-busy", "true");
   const entry = await add({ kind: "answer", runId: Number(form.dataset.runId), itemId, body,
                             label: question(), page: location.pathname });
@@ -131,15 +105,22 @@ function previews(form, blobs, text, className = "") {
   status.replaceChildren(...nodes, p);
 }
 
-async function sendPhotos(form, files) {
+// Which button a file came from: the one that opens the camera, or the gallery's.
+function picked(input) {
+  const source = input.hasAttribute("capture") ? "camera" : "gallery";
+  return [...input.files].map((file) => ({ file, source }));
+}
+
+async function sendPhotos(form, picks) {
   const target = photoTarget(form);
-  if (!target || !files.length) return;
+  if (!target || !picks.length) return;
   form.setAttribute("aria-busy", "true");
   const added = [];
-  for (const file of files) {
+  for (const { file, source } of picks) {
+    const { takenAt } = await captureInfo(file, source); // before shrinking drops the EXIF
     const shrunk = await downscale(file);
     added.push(await add({ kind: "photo", ...target, blob: shrunk.blob, filename: shrunk.name,
-                           label: question(), page: location.pathname }));
+                           takenAt, source, label: question(), page: location.pathname }));
   }
   previews(form, added.map((e) => e.blob), t("sending"));
   await flush();
@@ -181,8 +162,7 @@ export function enhance(photoForms) {
       submitAnswer(form, event.submitter);
     } else if (form.dataset.photoReady === "outbox") {
       event.preventDefault();
-      const files = [...form.querySelectorAll('input[type="file"]')].flatMap((input) => [...input.files]);
-      sendPhotos(form, files);
+      sendPhotos(form, [...form.querySelectorAll('input[type="file"]')].flatMap(picked));
     }
   });
   for (const form of photoForms) {
@@ -190,9 +170,9 @@ export function enhance(photoForms) {
     form.querySelectorAll("[data-photo-submit], [data-photo-hint]").forEach((el) => { el.hidden = true; });
     for (const input of form.querySelectorAll('input[type="file"]')) {
       const takeFiles = () => {
-        const files = [...input.files];
+        const picks = picked(input);
         input.value = "";
-        if (files.length) sendPhotos(form, files);
+        if (picks.length) sendPhotos(form, picks);
       };
       input.addEventListener("change", takeFiles);
       // A photo taken while this page was still starting up: its change event came too early.

@@ -23,11 +23,11 @@ export async function render() {
     text = t("sending");
     state = "sending";
   } else if (waiting.length) {
-    const what = things(count(waiting, "answer"), count(waiting, "photo"));
+    const what = things(count(waiting, "answer"), count(waiting, "photo"), count(waiting, "submit"));
     text = signedOut ? t("signedOut") : t(navigator.onLine ? "waitingOnline" : "waitingOffline", { x: what });
     state = "waiting";
   } else if (stuck.length) {
-    text = t("attention", { x: things(count(stuck, "answer"), count(stuck, "photo")) });
+    text = t("attention", { x: things(count(stuck, "answer"), count(stuck, "photo"), count(stuck, "submit")) });
     state = "attention";
   } else if (sentSome) {
     text = t("allSent");
@@ -64,7 +64,8 @@ function renderList(all) {
     li.className = `card outbox-entry is-${entry.status}`;
     const text = document.createElement("div");
     const title = document.createElement("strong");
-    title.textContent = `${t(entry.kind === "photo" ? "labelPhoto" : "labelAnswer")} · ${entry.label || ""}`;
+    const kind = { photo: "labelPhoto", submit: "labelSubmit" }[entry.kind] || "labelAnswer";
+    title.textContent = `${t(kind)} · ${entry.label || ""}`;
     const status = document.createElement("p");
     status.className = "meta";
     status.textContent = t(`status${entry.status[0].toUpperCase()}${entry.status.slice(1)}`);
@@ -95,7 +96,8 @@ function renderList(all) {
       actions.append(open);
     }
     actions.append(button(t("delete"), "danger", () => {
-      if (window.confirm(t("deleteConfirm"))) remove(entry.uuid);
+      // A submit held back by this entry may go once it is deleted.
+      if (window.confirm(t("deleteConfirm"))) remove(entry.uuid).then(() => flush());
     }));
     li.append(text, actions);
     return li;

@@ -1,11 +1,13 @@
-// The outbox: answers and photos kept in IndexedDB until the server has them, sent in order.
-// Every entry carries its own client UUID, so sending it again is harmless: the server
-// answers 200 with what it stored the first time. An entry leaves the outbox only once the
-// server confirmed it (201/200), or when the person deletes it.
+// The outbox: answers, photos and the run's submit kept in IndexedDB until the server has them,
+// sent in order. Every entry carries its own client UUID, so sending it again is harmless: the
+// server answers 200 with what it stored the first time. An entry leaves the outbox only once the
+// server confirmed it (201/200), or when the person deletes it. A run's submit waits until every
+// other entry of that run has left the outbox, so it always goes after them.
 
 const DB_NAME = "checkapp-outbox";
 const STORE = "entries";
-const TIMEOUT = { answer: 20000, photo: 60000 };
+const TIMEOUT = { answer: 20000, photo: 60000, submit: 20000 };
+const PATHS = { answer: "answers", photo: "photos", submit: "submit" };
 let dbPromise = null;
 let lastCreated = 0;
 let flushing = null;
@@ -77,13 +79,14 @@ export function newUuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-// Keep an answer or a photo on the phone. `fields`: kind ("answer" | "photo"), runId, itemId,
-// label, and body (the answer's JSON) or blob (the photo).
+// Keep an answer, a photo or a submit on the phone. `fields`: kind ("answer" | "photo" | "submit"),
+// runId, itemId, label, and body (the JSON of an answer or a submit) or blob, takenAt and source
+// (a photo). The same uuid again replaces that entry.
 export async function add(fields) {
   lastCreated = Math.max(Date.now(), lastCreated + 1);
   const uuid = fields.uuid || newUuid();
   const entry = { ...fields, uuid, created: lastCreated, status: "waiting", message: "", tries: 0 };
-  if (entry.kind === "answer") entry.body = { ...entry.body, client_uuid: uuid };
+  if (entry.body) entry.body = { ...entry.body, client_uuid: uuid };
   await put(entry);
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   return entry;
@@ -98,19 +101,28 @@ function csrfToken() {
 }
 
 async function freshToken() {
-  const response = await fetch("/api/v1/csrf-token", { credentials: "same-origin", cache: "no-store" });
-  if (response.ok) token = (await response.json()).csrf_token;
-  return response.status;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT.answer);
+  try {
+    const response = await fetch("/api/v1/csrf-token", { credentials: "same-origin", cache: "no-store",
+                                                         signal: abort.signal });
+    if (response.ok) token = (await response.json()).csrf_token;
+    return response.status;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function post(entry) {
-  const url = `/api/v1/runs/${entry.runId}/${entry.kind === "photo" ? "photos" : "answers"}`;
+  const url = `/api/v1/runs/${entry.runId}/${PATHS[entry.kind] || "answers"}`;
   const headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
   let body;
   if (entry.kind === "photo") {
     body = new FormData();
     body.append("client_uuid", entry.uuid);
     body.append("item_id", String(entry.itemId));
+    if (entry.takenAt) body.append("taken_at", entry.takenAt);
+    if (entry.source) body.append("source", entry.source);
     body.append("photo", entry.blob, entry.filename || "photo.jpg");
   } else {
     headers["Content-Type"] = "application/json";
@@ -155,20 +167,40 @@ export function flush() {
   return flushing;
 }
 
+// A submit waits while other entries of its run are in the outbox (waiting, or refused and
+// waiting for the person to retry or delete them).
+async function blocked(entry) {
+  return entry.kind === "submit"
+    && (await entries()).some((e) => e.runId === entry.runId && e.kind !== "submit");
+}
+
 async function doFlush() {
   const results = {};
+  const held = new Set();
   let stopped = null;
-  let waiting = await pending(results);
+  let waiting = await pending(results, held);
   if (!waiting.length) return results;
   changed({ sending: true });
+  // The page may come from the offline cache, its CSRF token long expired: renew it first,
+  // so the first send after a reconnection is not refused.
+  const renewed = await freshToken().catch(() => 0);
+  if (renewed === 0 || renewed === 401) {
+    stopped = renewed;
+    waiting = [];
+  }
   while (waiting.length && stopped === null) {
     for (const entry of waiting) {
+      if (await blocked(entry)) {
+        held.add(entry.uuid);
+        continue;
+      }
       const result = await sendOne(entry);
       results[entry.uuid] = result;
       const fresh = await get(entry.uuid);
       if (!fresh) continue; // deleted meanwhile
       if (result.status === 200 || result.status === 201) {
         await remove(entry.uuid);
+        held.clear(); // what it held back may go now
       } else if (transient(result.status)) {
         stopped = result.status;
         await put({ ...fresh, tries: fresh.tries + 1 });
@@ -180,14 +212,14 @@ async function doFlush() {
                     message: error.message || "", stored, httpStatus: result.status });
       }
     }
-    waiting = await pending(results); // entries added while this round was sending
+    waiting = await pending(results, held); // entries added while this round was sending
   }
   changed({ sending: false, stopped, done: stopped === null });
   return results;
 }
 
-async function pending(tried) {
-  return (await entries()).filter((e) => e.status === "waiting" && !(e.uuid in tried));
+async function pending(tried, held) {
+  return (await entries()).filter((e) => e.status === "waiting" && !(e.uuid in tried) && !held.has(e.uuid));
 }
 
 // Put a failed entry back in the queue (the "Try again" button).

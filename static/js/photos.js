@@ -1,6 +1,9 @@
 // Photo upload while performing a run: as soon as a photo is taken (or chosen), show it
-// with a progress bar and send it; the page then reloads to show it in the grid.
-// Without this script the form still works: choose, then tap "Send the photo".
+// with a progress bar and send it, with when it was taken and from which button; the page then
+// reloads to show it in the grid. Without this script the form still works: choose, then tap
+// "Send the photo" (the server then reads the capture time from the file itself).
+
+import { captureInfo } from "./exif.js";
 
 const forms = document.querySelectorAll("form[data-photo-upload]:not([data-photo-ready])");
 
@@ -19,11 +22,16 @@ for (const form of forms) {
   }
 }
 
-function send(form, input, status) {
+async function send(form, input, status) {
   const data = new FormData(form);
   // Only the input that was used: the other one is empty anyway.
   data.delete("photo");
-  for (const file of input.files) data.append("photo", file);
+  const source = input.hasAttribute("capture") ? "camera" : "gallery";
+  data.append("source", source);
+  for (const file of input.files) {
+    data.append("photo", file);
+    data.append("taken_at", (await captureInfo(file, source)).takenAt); // one per photo, in order
+  }
 
   status.hidden = false;
   status.replaceChildren();

@@ -13,10 +13,12 @@ export function counted(n, key) {
   return t(`${key}${rule === "one" ? "One" : "Other"}`, { n });
 }
 
-// "3 answers and 2 photos", "1 photo".
-export function things(answers, photos) {
+// "3 answers and 2 photos", "1 photo", "2 answers, 1 photo and 1 run".
+export function things(answers, photos, runs = 0) {
   const parts = [];
   if (answers) parts.push(counted(answers, "answers"));
   if (photos) parts.push(counted(photos, "photos"));
-  return parts.length === 2 ? t("and", { a: parts[0], b: parts[1] }) : parts[0] || "";
+  if (runs) parts.push(counted(runs, "runs"));
+  const last = parts.pop() || "";
+  return parts.length ? t("and", { a: parts.join(", "), b: last }) : last;
 }

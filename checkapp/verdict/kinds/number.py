@@ -46,7 +46,7 @@ class Number(Bound):
         value = fields.text("value")
         if not value:
             raise AnswerRejected(N_("Enter a number, or mark the item not applicable."))
-        return {"value": read_number(value, N_("Enter a number, for example 3 or 2.5."))}
+        return {"value": read_number(value, self.value_message)}  # one example, the form's or the API's
 
     def observed_words(self, lang, observed, unit):
         return f"{lang.num(observed['value'])} {(unit or '').strip()}".strip()
