@@ -3,8 +3,8 @@ through Chromium: `CHECKAPP_BROWSER` when set, else `chromium` on PATH (Debian's
 chromium`), else the one `playwright install chromium` downloads. Without one the browser tests
 are skipped with one line saying how to get it; with CI=true a missing browser is an error.
 
-Fixtures: `live_server` (base URL), `new_phone()` (a fresh phone-sized browser context's page),
-`phone` (one such page). CSRF protection is on, as in production.
+Fixtures: `live_server` (base URL), `new_phone(locale, **context options)` (a fresh phone-sized
+browser context's page), `phone` (one such page). CSRF protection is on, as in production.
 """
 import os
 import shutil
@@ -94,10 +94,10 @@ def _real_csrf(app):
 def new_phone(browser, playwright, live_server):
     contexts = []
 
-    def open_phone(locale="en-GB"):
+    def open_phone(locale="en-GB", **options):
         device = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
         context = browser.new_context(**device, locale=locale, base_url=live_server,
-                                      extra_http_headers={"Accept-Language": locale})
+                                      extra_http_headers={"Accept-Language": locale}, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

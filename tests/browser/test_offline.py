@@ -1,14 +1,16 @@
-"""Offline first, on a phone: answers and photos taken without network are kept and sent exactly once."""
+"""Offline first, on a phone: answers, photos and the run's sending done without network are kept
+and sent exactly once, with the time they were given or taken."""
 import io
 import random
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from PIL import Image
+from PIL import ExifTags, Image
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from checkapp.models import Answer, Photo
+from checkapp.models import Answer, Photo, ReviewAction, Run
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +22,19 @@ ITEMS = tuple(
 STATUS = "#outbox-status .outbox-text"
 
 
-def photo_jpeg(size=(2000, 1500)) -> bytes:
-    """A camera-like photo (with noise, so it does not compress to nothing)."""
+def photo_jpeg(size=(2000, 1500), taken: str | None = None) -> bytes:
+    """A camera-like photo (with noise, so it does not compress to nothing); `taken` is its EXIF
+    DateTimeOriginal ("2026:03:14 09:26:53", the camera's local time)."""
     rng = random.Random(7)
     image = Image.linear_gradient("L").resize(size).convert("RGB")
     noise = Image.frombytes("RGB", (size[0] // 4, size[1] // 4), rng.randbytes(size[0] * size[1] * 3 // 16))
     image = Image.blend(image, noise.resize(size), 0.3)
+    exif = Image.Exif()
+    if taken:
+        exif[ExifTags.Base.Make] = "PhoneCorp"
+        exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = taken
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=92)
+    image.save(buffer, "JPEG", quality=92, exif=exif)
     return buffer.getvalue()
 
 
@@ -251,3 +258,115 @@ def test_a_photo_taken_while_the_page_is_still_starting_is_sent(browser, playwri
         assert len(stored(db)[1]) == 1
     finally:
         context.close()
+
+
+def naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@pytest.fixture
+def planned_yesterday(run, db):
+    run.created_at = naive_utc(datetime.now(UTC) - timedelta(days=1))
+    db.session.commit()
+    return run
+
+
+def test_an_answer_given_offline_is_stored_with_the_time_it_was_given(phone, planned_yesterday, db):
+    run = planned_yesterday
+    item = run.checklists[0].version.items[0]
+    page = phone
+    log_in(page, run, item)
+    # Given three hours ago in a cellar without network; the phone gets back online only now.
+    given = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    page.clock.set_fixed_time(given)
+    go_offline(page)
+    answer_and_next(page, "No")
+    go_online(page)
+    expect(page.locator(STATUS)).to_have_text("All sent", timeout=15_000)
+    [answer] = stored(db)[0]
+    assert answer.value == {"value": False}
+    assert answer.given_at == naive_utc(given)
+    assert answer.answered_at - answer.given_at > timedelta(hours=2, minutes=59)
+
+
+def test_back_online_the_first_send_carries_a_fresh_csrf_token(phone, run, db):
+    """The page came from the offline cache with an expired token: nothing is refused for it."""
+    item = run.checklists[0].version.items[0]
+    page = phone
+    log_in(page, run, item)
+    posts = []
+    page.on("response", lambda r: r.request.method == "POST" and "/api/v1/" in r.url and posts.append(r.status))
+    go_offline(page)
+    page.evaluate("document.querySelector('meta[name=\"csrf-token\"]').content = 'expired-hours-ago'")
+    answer_and_next(page, "Yes")
+    go_online(page)
+    expect(page.locator(STATUS)).to_have_text("All sent", timeout=15_000)
+    assert posts == [201]
+    assert len(stored(db)[0]) == 1
+
+
+def test_a_run_sent_offline_is_sent_once_when_back_online_and_the_page_said_it_would_be(phone, run, db):
+    items = run.checklists[0].version.items
+    page = phone
+    log_in(page, run, items[0])
+    sent = []
+
+    def reply_lost_once(route):
+        sent.append(route.request.post_data_json)
+        if len(sent) == 1:
+            route.fetch()   # the server records it, but the phone never hears back
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/api/v1/runs/\d+/submit$"), reply_lost_once)
+    go_offline(page)
+    for item, label in zip(items, ("Yes", "No", "Yes"), strict=True):
+        page.goto(f"/runs/{run.id}/items/{item.id}")
+        answer_and_next(page, label)
+    # The copy of this page kept for offline use listed the three items as unanswered.
+    page.goto(f"/runs/{run.id}/submit")
+    expect(page.get_by_text("Before you can send it")).to_be_hidden()
+    page.get_by_label("9", exact=True).check()
+    page.get_by_label("Anything else to tell us?").fill("Sent from the warehouse")
+    page.get_by_role("button", name="Send the run").click()
+    expect(page.get_by_role("status").filter(has_text="Kept on this phone")).to_have_text(
+        "Kept on this phone: your run will be sent when you are back online.")
+    expect(page.locator(STATUS)).to_have_text("3 answers and 1 run waiting — will send when back online")
+    expect(page.get_by_role("button", name="Send the run")).to_be_hidden()
+    db.session.rollback()
+    assert db.session.get(Run, run.id).status == "planned"
+
+    go_online(page)
+    expect(page.get_by_role("status").filter(has_text="Thank you")).to_have_text(
+        "Thank you: your run was sent. A manager will review it.", timeout=15_000)
+    expect(page.locator(STATUS)).to_have_text("All sent")
+    answers, _photos = stored(db)
+    sent_run = db.session.get(Run, run.id)
+    assert (sent_run.status, sent_run.recommend_score, sent_run.comment) == ("submitted", 9, "Sent from the warehouse")
+    assert len(sent) == 2 and sent[0]["client_uuid"] == sent[1]["client_uuid"]
+    [action] = db.session.scalars(select(ReviewAction)).all()
+    assert action.action == "submit"
+    assert len(answers) == 3 and all(a.answered_at <= action.created_at for a in answers)  # answers first
+
+
+def test_a_photos_capture_time_and_button_reach_the_server(new_phone, run, db):
+    page = new_phone(timezone_id="Europe/Paris")
+    page.errors = []
+    item = run.checklists[0].version.items[0]
+    log_in(page, run, item)
+    camera = page.locator('form[data-photo-upload] input[type="file"][capture]')
+    camera.set_input_files(files=[{"name": "label.jpg", "mimeType": "image/jpeg",
+                                   "buffer": photo_jpeg(taken="2026:03:14 09:26:53")}])
+    expect(page.locator(".photo-grid img")).to_have_count(1)
+    gallery = page.locator('form[data-photo-upload] input[type="file"]:not([capture])')
+    gallery.set_input_files(files=[{"name": "old.jpg", "mimeType": "image/jpeg", "buffer": photo_jpeg((900, 600))}])
+    expect(page.locator(".photo-grid img")).to_have_count(2)
+    shot, chosen = sorted(stored(db)[1], key=lambda p: p.id)
+    # 09:26:53 in Paris, read on the phone: the server only got the 1600 px copy, without EXIF.
+    assert (shot.taken_at, shot.source_hint, shot.width) == (datetime(2026, 3, 14, 8, 26, 53), "camera", 1600)
+    # No EXIF: the file's own date (set when it was handed to the page, a moment ago).
+    assert chosen.source_hint == "gallery"
+    assert abs(chosen.taken_at - naive_utc(datetime.now(UTC))) < timedelta(minutes=2)
+    assert db.session.scalar(select(func.count(Photo.id))) == 2
+    assert page.errors == []
