@@ -328,11 +328,22 @@ def test_the_reviewer_sees_which_photos_were_taken_outside_the_run_or_belong_to_
     flags = flags[:flags.index("</ul>")]
     lines = [line for line in flags.split("<li")[1:]]
     assert "photo-flagged" not in lines[0] and "taken before" not in lines[0]
-    assert "taken before this run was planned" in lines[1]
+    assert "taken before this run began" in lines[1]
     assert "taken after this run was sent" in lines[2]
     assert "the same picture as a photo of another run:" in lines[3]
     assert f'href="/review/runs/{other.id}">Last month&#39;s order</a>' in lines[3]
     assert "the same picture as another photo of this run" in lines[4]
+
+
+def test_a_run_recorded_after_its_order_began_with_the_order(make_run, staff, db):
+    from checkapp.evidence.services import photo_checks
+
+    run = make_run(performer=staff, created_at=datetime(2026, 11, 10), ordered_at=datetime(2026, 11, 5, 10))
+    item = run.checklists[0].version.items[1]
+    confirmation = add_photo(db, run, item, jpeg((5, 5, 5)), taken_at=datetime(2026, 11, 5, 10, 5))
+    older = add_photo(db, run, item, jpeg((6, 6, 6)), taken_at=datetime(2026, 11, 4, 10))
+    checks = photo_checks(run, [confirmation, older])
+    assert (checks[confirmation.id].taken_before_run, checks[older.id].taken_before_run) == (False, True)
 
 
 def test_a_run_still_being_performed_flags_no_photo_as_taken_after_it(make_run, staff, db):

@@ -158,7 +158,7 @@ PHOTO_TOLERANCE = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class PhotoCheck:
-    taken_before_run: bool = False     # before the run was planned
+    taken_before_run: bool = False     # before the run began: its planning, or its order if earlier
     taken_after_submit: bool = False   # after the run was sent
     same_in_run: Photo | None = None   # an earlier photo of this run with the same bytes
     same_in_other_runs: list[Run] = field(default_factory=list)
@@ -182,7 +182,11 @@ def same_photo_in_run(photos: list[Photo]) -> dict[int, Photo]:
 
 def photo_checks(run: Run, photos: list[Photo]) -> dict[int, PhotoCheck]:
     """The checks of a run's photos, by photo id, in one query: taken outside the run's dates
-    (before it was planned, after it was sent) or the same picture as a photo of another run."""
+    or the same picture as a photo of another run.
+
+    The run begins when it was planned, or when its test order was placed if that came first (a
+    run may be recorded after the order); not with its first answer: the parcel may well be
+    photographed before the app is opened. It ends when it was sent."""
     hashes = {photo.sha256 for photo in photos}
     others: dict[str, list[Run]] = {}
     if hashes:
@@ -195,7 +199,8 @@ def photo_checks(run: Run, photos: list[Photo]) -> dict[int, PhotoCheck]:
             if other not in runs:
                 runs.append(other)
     same = same_photo_in_run(photos)
-    start = run.created_at - PHOTO_TOLERANCE if run.created_at else None
+    began = min(filter(None, (run.created_at, run.ordered_at)), default=None)
+    start = began - PHOTO_TOLERANCE if began else None
     end = run.submitted_at + PHOTO_TOLERANCE if run.submitted_at else None
     return {photo.id: PhotoCheck(
         taken_before_run=bool(photo.taken_at and start and photo.taken_at < start),

@@ -121,7 +121,7 @@ def _observed(item: CheckItem, mismatch: bool, rng: random.Random) -> dict:
 def _answer(run: Run, item: CheckItem, observed: dict, performer, at, note: str = ""):
     answer, _created = services.save_answer(run, item, observed, client_uuid=str(uuid.uuid4()), note=note,
                                             answered_by=performer)
-    answer.answered_at = at
+    answer.answered_at = answer.given_at = at
     return answer
 
 
