@@ -16,7 +16,7 @@ from ..models import Answer, CheckItem, ChecklistVersion, Photo, ReviewAction, R
 from ..verdict.kinds import AnswerRejected
 
 EDITABLE_STATUSES = ("planned", "in_progress", "returned")
-# A phone's clock may run a little ahead of the server's.
+# A phone's clock may be a few minutes off the server's.
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -143,8 +143,8 @@ def check_given_at(run: Run, given_at: datetime | None, now: datetime) -> dateti
     """When the answer was given (naive UTC; None = now); AnswerRejected if that cannot be true.
 
     An answer cannot be given before its run was planned (the page to answer it did not exist), nor
-    in the future. The run's created_at is the bound, not its started_at: a run starts with the first
-    answer that *arrives*, and an answer kept offline on another phone may have been given earlier.
+    in the future. The bound is the run's created_at, not its started_at: answers kept offline on two
+    phones arrive in any order, and the later to arrive may have been given first.
     """
     if given_at is None:
         return now

@@ -8,9 +8,12 @@ const DB_NAME = "checkapp-outbox";
 const STORE = "entries";
 const TIMEOUT = { answer: 20000, photo: 60000, submit: 20000 };
 const PATHS = { answer: "answers", photo: "photos", submit: "submit" };
+// A token the server took (or gave) this recently is still good: no need to ask for a new one.
+const TOKEN_TRUSTED_MS = 5 * 60 * 1000;
 let dbPromise = null;
 let lastCreated = 0;
 let flushing = null;
+let again = false;
 
 function request(req) {
   return new Promise((resolve, reject) => {
@@ -93,6 +96,7 @@ export async function add(fields) {
 }
 
 let token = null;
+let tokenConfirmed = null; // performance.now() when the server last took or gave the token
 
 function csrfToken() {
   if (token) return token;
@@ -106,7 +110,10 @@ async function freshToken() {
   try {
     const response = await fetch("/api/v1/csrf-token", { credentials: "same-origin", cache: "no-store",
                                                          signal: abort.signal });
-    if (response.ok) token = (await response.json()).csrf_token;
+    if (response.ok) {
+      token = (await response.json()).csrf_token;
+      tokenConfirmed = performance.now();
+    }
     return response.status;
   } finally {
     clearTimeout(timer);
@@ -155,15 +162,30 @@ async function sendOne(entry) {
     const renewed = await freshToken().catch(() => 0);
     if (renewed === 200) result = await post(entry);
   }
+  // Any other answer from the server means it took the token (it checks it before anything else).
+  if (result.status && result.status !== 400 && result.status !== 403) tokenConfirmed = performance.now();
   return result;
 }
 
+function tokenTrusted() {
+  return tokenConfirmed !== null && performance.now() - tokenConfirmed < TOKEN_TRUSTED_MS;
+}
+
 // Send every waiting entry, oldest first. Returns {uuid: result} for what was tried.
+// Asked again while sending ("Send now", back online): one more round follows this one.
 export function flush() {
-  if (!flushing) {
-    const run = () => doFlush().finally(() => { flushing = null; });
-    flushing = navigator.locks ? navigator.locks.request("checkapp-outbox", run) : run();
+  if (flushing) {
+    again = true;
+    return flushing;
   }
+  const run = () => doFlush().finally(() => {
+    flushing = null;
+    if (again) {
+      again = false;
+      flush();
+    }
+  });
+  flushing = navigator.locks ? navigator.locks.request("checkapp-outbox", run) : run();
   return flushing;
 }
 
@@ -183,7 +205,7 @@ async function doFlush() {
   changed({ sending: true });
   // The page may come from the offline cache, its CSRF token long expired: renew it first,
   // so the first send after a reconnection is not refused.
-  const renewed = await freshToken().catch(() => 0);
+  const renewed = tokenTrusted() ? 200 : await freshToken().catch(() => 0);
   if (renewed === 0 || renewed === 401) {
     stopped = renewed;
     waiting = [];

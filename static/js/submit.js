@@ -18,6 +18,20 @@ function say(form, text, className) {
   const p = document.createElement("p");
   p.textContent = text;
   box.replaceChildren(p);
+  return box;
+}
+
+// Sent (now, or since this page was shown): the page says so, as the run's page does after a plain post.
+function sent(form) {
+  form.dataset.state = "sent";
+  form.hidden = true;
+  const problems = document.querySelector("[data-submit-problems]");
+  if (problems) problems.hidden = true;
+  const link = document.createElement("a");
+  link.className = "button primary block";
+  link.href = form.dataset.done;
+  link.textContent = form.dataset.doneLabel;
+  say(form, form.dataset.sent, "is-sent").append(link);
 }
 
 async function queued(runId) {
@@ -47,7 +61,7 @@ async function send(form, submitter) {
   if (submitter) submitter.disabled = false;
   const left = await get(entry.uuid);
   if (!left) {
-    location.assign(form.dataset.done); // sent: the run's page says so, as after a plain post
+    sent(form);
   } else if (left.status === "waiting") {
     show(form, left);
   } else {
@@ -94,11 +108,7 @@ export async function markSubmit() {
     if (entry) {
       show(form, entry);
     } else if (form.dataset.state === "waiting") {
-      form.dataset.state = "sent";
-      form.hidden = true;
-      const problems = document.querySelector("[data-submit-problems]");
-      if (problems) problems.hidden = true;
-      say(form, form.dataset.sent, "is-sent");
+      sent(form);
     } else if (!form.dataset.state) {
       form.hidden = left > 0;
     }

@@ -338,8 +338,9 @@ def test_a_run_sent_offline_is_sent_once_when_back_online_and_the_page_said_it_w
     assert db.session.get(Run, run.id).status == "planned"
 
     go_online(page)
-    expect(page.get_by_role("status").filter(has_text="Thank you")).to_have_text(
-        "Thank you: your run was sent. A manager will review it.", timeout=15_000)
+    done = page.get_by_role("status").filter(has_text="Thank you")
+    expect(done.get_by_text("Thank you: your run was sent. A manager will review it.")).to_be_visible(timeout=15_000)
+    expect(done.get_by_role("link", name="Back to the brief")).to_have_attribute("href", f"/runs/{run.id}/perform")
     expect(page.locator(STATUS)).to_have_text("All sent")
     answers, _photos = stored(db)
     sent_run = db.session.get(Run, run.id)
