@@ -146,3 +146,46 @@ def test_a_missing_csrf_header_is_a_documented_400(csrf_on, client, login, staff
     login(staff)
     response = client.post(f"/api/v1/runs/{run.id}/submit", json={}, headers=EN)
     assert documented("post", "/api/v1/runs/{run_id}/submit", response) == 400
+
+
+def test_what_the_phone_adds_is_in_the_document():
+    paths, schemas = document()["paths"], document()["components"]["schemas"]
+    answer = paths["/api/v1/runs/{run_id}/answers"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert all("given_at" in shape["properties"] for shape in answer["oneOf"])
+    assert {"value", "na", "minutes", "seconds", "laps", "flag", "missing"} <= set(answer["oneOf"][0]["properties"])
+    photo = paths["/api/v1/runs/{run_id}/photos"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert {"taken_at", "source"} <= set(photo["properties"])
+    submit = paths["/api/v1/runs/{run_id}/submit"]["post"]
+    assert "client_uuid" in submit["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert "409" in submit["responses"]
+    assert "given_at" in schemas["Answer"]["properties"] and "source_hint" in schemas["Photo"]["properties"]
+
+
+def test_the_phones_fields_are_answered_as_documented(client, login, make_run, staff, db, documented):
+    run, other = make_run(performer=staff), make_run(performer=staff, title="Other")
+    run.created_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    number, yes_no, duration = run.checklists[0].version.items
+    login(staff)
+    answers, photos, submit = (f"/api/v1/runs/{run.id}/{path}" for path in ("answers", "photos", "submit"))
+    given = (utcnow() - timedelta(hours=1)).replace(microsecond=0).isoformat() + "Z"
+
+    def answer(item, given_at, **value):
+        body = {"client_uuid": str(uuid.uuid4()), "item_id": item.id, "given_at": given_at, **value}
+        return documented("post", "/api/v1/runs/{run_id}/answers", client.post(answers, json=body, headers=EN))
+
+    assert answer(number, given, value="2") == 201                       # the form's fields
+    assert answer(number, "soon", value="2") == 400                      # unreadable
+    assert answer(number, "2999-01-01T00:00:00Z", value="2") == 422      # later than now
+    assert answer(yes_no, given, value={"na": True}) == 201              # the earlier shape
+    assert answer(duration, given, minutes="1", seconds="5") == 201
+    form = {"client_uuid": str(uuid.uuid4()), "item_id": str(yes_no.id), "photo": (io.BytesIO(jpeg()), "p.jpg"),
+            "taken_at": given, "source": "gallery"}
+    assert documented("post", "/api/v1/runs/{run_id}/photos", client.post(
+        photos, data=form, content_type="multipart/form-data", headers=EN)) == 201
+    key = str(uuid.uuid4())
+    for expected in (200, 200):                                          # sent, then the replay
+        assert documented("post", "/api/v1/runs/{run_id}/submit",
+                          client.post(submit, json={"client_uuid": key}, headers=EN)) == expected
+    assert documented("post", "/api/v1/runs/{run_id}/submit",
+                      client.post(f"/api/v1/runs/{other.id}/submit", json={"client_uuid": key}, headers=EN)) == 409

@@ -2,7 +2,7 @@
 refuse with one UserError, whose status the API answers and the pages map to theirs."""
 import io
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -148,3 +148,79 @@ def test_the_page_and_the_api_refuse_a_locked_run_with_the_same_words(client, lo
     assert (page.status_code, api.status_code) == (409, 423)
     assert api.get_json()["error"]["message"] in page.get_data(as_text=True)
     assert db.session.scalar(select(Answer)) is None
+
+
+# --- what the phone adds: when an answer was given, how a photo was taken, a submit sent again ----------
+
+def iso(moment) -> str:
+    return moment.isoformat() + "Z"
+
+
+@pytest.fixture
+def planned_yesterday(db, run):
+    run.created_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    return run
+
+
+def test_when_an_answer_was_given_is_read_by_the_service_for_the_page_and_the_api(client, login, staff, items, db,
+                                                                                   planned_yesterday):
+    run = planned_yesterday
+    given = (utcnow() - timedelta(hours=2)).replace(microsecond=0)
+    login(staff)
+    page = client.post(f"/runs/{run.id}/items/{items['number'].id}", data=fields(value="2", given_at=iso(given)),
+                       headers=EN)
+    api = client.post(f"/api/v1/runs/{run.id}/answers", headers=EN,
+                      json=fields(item_id=items["yes_no"].id, value="yes", given_at=iso(given)))
+    assert (page.status_code, api.status_code) == (303, 201)
+    assert [answer.given_at for answer in db.session.scalars(select(Answer).order_by(Answer.id))] == [given, given]
+
+
+@pytest.mark.parametrize("case, status, page_status", [
+    ("not a time", 400, 400),
+    ("later than now", 422, 400),
+    ("before the run was planned", 422, 400),
+])
+def test_a_given_at_that_cannot_be_true_is_one_user_error(db, items, staff, planned_yesterday, case, status,
+                                                           page_status):
+    given_at = {"not a time": "yesterday", "later than now": iso(utcnow() + timedelta(hours=1)),
+                "before the run was planned": iso(utcnow() - timedelta(days=3))}[case]
+    with pytest.raises(UserError) as refused:
+        perform.record_answer(planned_yesterday, items["number"].id, fields(value="2", given_at=given_at),
+                              Actor(user=staff))
+    assert (refused.value.status, refused.value.page_status) == (status, page_status)
+    assert db.session.scalar(select(Answer)) is None
+
+
+def test_the_page_refuses_an_unreadable_given_at_in_the_users_words(client, login, staff, run, items, db):
+    login(staff)
+    page = client.post(f"/runs/{run.id}/items/{items['number'].id}", data=fields(value="2", given_at="tomorrow"),
+                       headers={"Accept-Language": "fr"})
+    assert page.status_code == 400
+    assert "L’heure de la réponse est illisible" in page.get_data(as_text=True)
+    assert db.session.scalar(select(Answer)) is None
+
+
+def test_a_photos_capture_time_and_button_are_cleaned_by_the_service(db, run, items):
+    photo, _created = perform.add_photo(run, items["yes_no"].id,
+                                        fields(taken_at="2026-06-01T12:30:00+02:00", source="camera"), jpeg())
+    odd, _created = perform.add_photo(run, items["yes_no"].id, fields(taken_at="soon", source="scanner"),
+                                      jpeg((1, 2, 3)))
+    assert (photo.taken_at, photo.source_hint) == (datetime(2026, 6, 1, 10, 30), "camera")
+    assert (odd.taken_at, odd.source_hint) == (None, "unknown")  # still stored: the photo matters more
+
+
+def test_a_submit_sent_again_with_its_client_uuid_is_recognised_by_the_service(db, run, items, staff, make_run):
+    actor = Actor(user=staff)
+    for kind, value in (("number", {"value": "2"}), ("yes_no", {"na": "1"}), ("duration", {"value": "60"})):
+        perform.record_answer(run, items[kind].id, fields(**value), actor)
+    key = str(uuid.uuid4())
+    assert perform.submit(run, {"client_uuid": key}, actor) is True
+    assert perform.submit(run, {"client_uuid": key}, actor) is False
+    assert len(db.session.scalars(select(ReviewAction)).all()) == 1
+    other = make_run(performer=staff, title="Other")
+    with pytest.raises(UserError) as reused:
+        perform.submit(other, {"client_uuid": key}, actor)
+    with pytest.raises(UserError) as malformed:
+        perform.submit(other, {"client_uuid": "not-a-uuid"}, actor)
+    assert (reused.value.status, malformed.value.status) == (409, 400)

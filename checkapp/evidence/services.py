@@ -182,31 +182,43 @@ def same_photo_in_run(photos: list[Photo]) -> dict[int, Photo]:
 
 def photo_checks(run: Run, photos: list[Photo]) -> dict[int, PhotoCheck]:
     """The checks of a run's photos, by photo id, in one query: taken outside the run's dates
-    or the same picture as a photo of another run.
-
-    The run begins when it was planned, or when its test order was placed if that came first (a
-    run may be recorded after the order); not with its first answer: the parcel may well be
-    photographed before the app is opened. It ends when it was sent."""
-    hashes = {photo.sha256 for photo in photos}
-    others: dict[str, list[Run]] = {}
-    if hashes:
-        rows = db.session.execute(
-            select(Photo.sha256, Run).join(Run, Run.id == Photo.run_id)
-            .where(Photo.sha256.in_(hashes), Photo.run_id != run.id)
-            .order_by(Run.id))
-        for sha256, other in rows:
-            runs = others.setdefault(sha256, [])
-            if other not in runs:
-                runs.append(other)
-    same = same_photo_in_run(photos)
-    began = min(filter(None, (run.created_at, run.ordered_at)), default=None)
-    start = began - PHOTO_TOLERANCE if began else None
-    end = run.submitted_at + PHOTO_TOLERANCE if run.submitted_at else None
+    or the same picture as a photo of another run."""
+    others, same = _same_in_other_runs(run, photos), same_photo_in_run(photos)
+    start, end = _run_span(run)
     return {photo.id: PhotoCheck(
         taken_before_run=bool(photo.taken_at and start and photo.taken_at < start),
         taken_after_submit=bool(photo.taken_at and end and photo.taken_at > end),
         same_in_run=same.get(photo.id), same_in_other_runs=others.get(photo.sha256, []),
     ) for photo in photos}
+
+
+def _run_span(run: Run) -> tuple[datetime | None, datetime | None]:
+    """When a photo of the run may have been taken, with PHOTO_TOLERANCE on both sides.
+
+    The run begins when it was planned, or when its test order was placed if that came first (a
+    run may be recorded after the order); not with its first answer: the parcel may well be
+    photographed before the app is opened. It ends when it was sent (not yet: no end)."""
+    began = min(filter(None, (run.created_at, run.ordered_at)), default=None)
+    start = began - PHOTO_TOLERANCE if began else None
+    end = run.submitted_at + PHOTO_TOLERANCE if run.submitted_at else None
+    return start, end
+
+
+def _same_in_other_runs(run: Run, photos: list[Photo]) -> dict[str, list[Run]]:
+    """By sha256, the other runs holding a photo with the same bytes (one query)."""
+    hashes = {photo.sha256 for photo in photos}
+    others: dict[str, list[Run]] = {}
+    if not hashes:
+        return others
+    rows = db.session.execute(
+        select(Photo.sha256, Run).join(Run, Run.id == Photo.run_id)
+        .where(Photo.sha256.in_(hashes), Photo.run_id != run.id)
+        .order_by(Run.id))
+    for sha256, other in rows:
+        runs = others.setdefault(sha256, [])
+        if other not in runs:
+            runs.append(other)
+    return others
 
 
 def delete_photo(photo: Photo, photo_dir: str) -> None:
