@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    connect_receivers()
     register_error_handlers(app)
     register_commands(app)
     register_template_helpers(app)
@@ -34,10 +35,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from types import SimpleNamespace
+
+    from . import verdict
+    from .fixes.states import FixKind, FixState
     from .navigation import template_helpers
+    from .runs import states as run_states
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.context_processor(template_helpers)
+    # Templates compare states and outcomes with these, never with spelled-out strings.
+    app.jinja_env.globals.update(
+        RunState=run_states.RunState, run_states=run_states, FixState=FixState, FixKind=FixKind,
+        Outcome=SimpleNamespace(PASS=verdict.PASS, MISMATCH=verdict.MISMATCH, NA=verdict.NA, NOTED=verdict.NOTED))
 
 
 def register_converters(app: Flask) -> None:
@@ -96,6 +106,16 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, api, pwa):
         app.register_blueprint(blueprint)
+
+
+def connect_receivers() -> None:
+    """Effects across areas, all in one place: which area listens to which workflow signal."""
+    from . import signals
+    from .fixes.services import on_run_accepted
+    from .invites.services import stamp_submitted
+
+    signals.run_submitted.connect(stamp_submitted)
+    signals.run_accepted.connect(on_run_accepted)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -2,7 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from .verdict import kinds
+from .fixes.states import FixState
+from .runs.states import RunState
+from .verdict import MISMATCH, NA, NOTED, PASS, kinds
 
 ROLES = {"manager": _l("Manager"), "staff": _l("Staff member")}
 
@@ -46,25 +48,25 @@ SEVERITIES = {
 }
 
 RUN_STATUSES = {
-    "planned": _l("Planned"),
-    "in_progress": _l("In progress"),
-    "submitted": _l("Submitted"),
-    "returned": _l("Sent back"),
-    "accepted": _l("Accepted"),
+    RunState.PLANNED: _l("Planned"),
+    RunState.IN_PROGRESS: _l("In progress"),
+    RunState.SUBMITTED: _l("Submitted"),
+    RunState.RETURNED: _l("Sent back"),
+    RunState.ACCEPTED: _l("Accepted"),
 }
 
 OUTCOMES = {
-    "pass": _l("Pass"),
-    "mismatch": _l("Mismatch"),
-    "na": _l("Not applicable"),
-    "noted": _l("Noted"),
+    PASS: _l("Pass"),
+    MISMATCH: _l("Mismatch"),
+    NA: _l("Not applicable"),
+    NOTED: _l("Noted"),
 }
 
 FIX_STATUSES = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "verified": _l("Verified"),
+    FixState.OPEN: _l("Open"),
+    FixState.IN_PROGRESS: _l("In progress"),
+    FixState.DONE: _l("Done"),
+    FixState.VERIFIED: _l("Verified"),
 }
 
 EFFORTS = {"small": _l("Small"), "medium": _l("Medium"), "large": _l("Large")}

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .fixes.states import FixKind, FixState
+from .runs.states import RunState
 
 
 def utcnow() -> datetime:
@@ -133,8 +135,7 @@ class Run(db.Model):
     order_reference: Mapped[str | None] = mapped_column(String(100))
     ordered_at: Mapped[datetime | None]
     due_date: Mapped[date | None]
-    # planned | in_progress | submitted | returned | accepted
-    status: Mapped[str] = mapped_column(String(20), default="planned", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=RunState.PLANNED, index=True)
     performer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -269,11 +270,11 @@ class Fix(db.Model):
     """One problem to solve: every mismatch of one promise across runs, or an idea added by hand."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), default="mismatch")  # mismatch | idea
+    kind: Mapped[str] = mapped_column(String(10), default=FixKind.MISMATCH)
     item_key: Mapped[str | None] = mapped_column(String(36), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | in_progress | done | verified
+    status: Mapped[str] = mapped_column(String(20), default=FixState.OPEN, index=True)
     effort: Mapped[str | None] = mapped_column(String(10))  # small | medium | large
     department: Mapped[str | None] = mapped_column(String(30), index=True)
     owner: Mapped[str] = mapped_column(String(120), default="")

@@ -3,7 +3,7 @@ from copy import deepcopy
 
 from ..ids import MAX_ID
 from ..runs.fields import MAX_COMMENT, MAX_NOTE, MAX_TEXT
-from ..verdict import kinds
+from ..verdict import MISMATCH, NA, NOTED, PASS, kinds
 
 
 def _ref(name: str) -> dict:
@@ -61,7 +61,7 @@ SCHEMAS = {
         "properties": {
             "id": {"type": "integer"}, "client_uuid": {"type": "string", "format": "uuid"},
             "run_id": {"type": "integer"}, "item_id": {"type": "integer"}, "value": _ref("Observed"),
-            "note": {"type": "string"}, "outcome": {"type": "string", "enum": ["pass", "mismatch", "na", "noted"]},
+            "note": {"type": "string"}, "outcome": {"type": "string", "enum": [PASS, MISMATCH, NA, NOTED]},
             "gap": {"type": "number", "nullable": True, "description": "Signed, in the item's unit."},
             "gap_text": {"type": "string", "description": "The verdict in words, e.g. '+2 days'."},
             "is_current": {"type": "boolean"},

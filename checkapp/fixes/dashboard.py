@@ -14,7 +14,9 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Run, utcnow
+from ..verdict import MISMATCH, PASS
 from .queries import COUNTED_STATUS, OPEN_STATUSES, counted_mismatch, month_bucket, newest_items
+from .states import FixKind
 
 MONTHS = 12
 
@@ -55,7 +57,7 @@ def pass_rates(months: list[str]) -> tuple[dict[str, dict[str, Rate]], dict[str,
     the two views are summed from it, rather than scanning the answers twice.
     """
     bucket = month_bucket(Run.submitted_at)
-    passes = func.sum(case((Answer.outcome == "pass", 1), else_=0))
+    passes = func.sum(case((Answer.outcome == PASS, 1), else_=0))
     bad = func.sum(case((counted_mismatch(), 1), else_=0))
     stmt = (
         select(CheckItem.stage, Checklist.area, bucket.label("month"), passes.label("passes"),
@@ -66,7 +68,7 @@ def pass_rates(months: list[str]) -> tuple[dict[str, dict[str, Rate]], dict[str,
         .join(ChecklistVersion, ChecklistVersion.id == CheckItem.version_id)
         .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
         .where(Run.status == COUNTED_STATUS, Answer.is_current.is_(True),
-               Answer.outcome.in_(("pass", "mismatch")), Run.submitted_at >= month_start(months[0]))
+               Answer.outcome.in_((PASS, MISMATCH)), Run.submitted_at >= month_start(months[0]))
         .group_by(CheckItem.stage, Checklist.area, bucket)
     )
     by_stage: dict[str, dict[str, Rate]] = {}
@@ -125,7 +127,7 @@ def open_by_department() -> dict[str, int]:
             .select_from(Fix)
             .outerjoin(newest, newest.c.item_key == Fix.item_key)
             .outerjoin(item, item.id == newest.c.item_id)
-            .where(Fix.kind == "mismatch", Fix.status.in_(OPEN_STATUSES))
+            .where(Fix.kind == FixKind.MISMATCH, Fix.status.in_(OPEN_STATUSES))
             .group_by(department))
     return {dept or "": count for dept, count in db.session.execute(stmt)}
 

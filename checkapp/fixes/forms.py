@@ -5,10 +5,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import Form
-from ..glossary import DEPARTMENTS, EFFORTS, STAGES, choices
+from ..glossary import DEPARTMENTS, EFFORTS, FIX_STATUSES, STAGES, choices
 from .scoring import MAX_WEIGHT, MIN_WEIGHT
+from .states import MANUAL
 
-MANUAL_STATUSES = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done")}
+MANUAL_STATUSES = {status: FIX_STATUSES[status] for status in MANUAL}
 
 
 class FixForm(Form):

@@ -41,7 +41,7 @@ def worst_gap(row: FixRow) -> str:
         return ""
     w = row.worst
     try:
-        return verdict.describe(verdict.Verdict("mismatch", w["gap"], w["detail"]), w["kind"],
+        return verdict.describe(verdict.Verdict(verdict.MISMATCH, w["gap"], w["detail"]), w["kind"],
                                 w["expected"], w["unit"], locale())
     except (KeyError, TypeError, ValueError):
         return number(w["gap"]) if w["gap"] is not None else _("flagged as a mismatch")

@@ -20,11 +20,14 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..glossary import FIX_STATUSES, STAGES
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Photo, Run, utcnow
+from ..runs.states import RunState
+from ..verdict import MISMATCH, PASS
 from . import scoring
+from .states import UNFINISHED, FixKind, FixState
 
-COUNTED_STATUS = "accepted"
+COUNTED_STATUS = RunState.ACCEPTED
 RECENT_DAYS = 90
-OPEN_STATUSES = ("open", "in_progress")
+OPEN_STATUSES = UNFINISHED
 SORTS = ("score", "severity", "stage", "department", "status", "owner", "last_seen", "due_date")
 
 
@@ -36,13 +39,13 @@ def month_bucket(column):
 
 
 def counted_mismatch():
-    return and_(Answer.outcome == "mismatch", Answer.override_reason.is_(None))
+    return and_(Answer.outcome == MISMATCH, Answer.override_reason.is_(None))
 
 
 def counted_answer():
     """Where-clause parts for current pass/mismatch answers of counted runs (join Run first)."""
     return (Run.status == COUNTED_STATUS, Answer.is_current.is_(True),
-            Answer.outcome.in_(("pass", "mismatch")))
+            Answer.outcome.in_((PASS, MISMATCH)))
 
 
 def answer_stats(since: datetime):
@@ -95,7 +98,7 @@ class Filters:
     status: str = ""
     owner: str = ""
     area: str = ""
-    kind: str = ""  # "" (both), "mismatch" or "idea"
+    kind: str = ""  # "" (both) or a FixKind
     sort: str = "score"
 
     def as_args(self) -> dict:
@@ -160,7 +163,7 @@ def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
     stats, newest = answer_stats(since), newest_items()
     item = aliased(CheckItem)
     department = func.coalesce(Fix.department, item.department)
-    status = func.coalesce(Fix.status, "open")
+    status = func.coalesce(Fix.status, FixState.OPEN)
     stage_weight = case(*[(item.stage == s, literal(w, Float)) for s, w in weights.items()],
                         else_=literal(scoring.UNKNOWN_STAGE_WEIGHT, Float))
     effort_divisor = case(*[(Fix.effort == e, literal(float(d), Float))
@@ -284,7 +287,7 @@ def fix_stats(item_key: str, weights: dict[str, float], since: datetime | None =
 
 
 def ideas_select(filters: Filters):
-    stmt = select(Fix).where(Fix.kind == "idea")
+    stmt = select(Fix).where(Fix.kind == FixKind.IDEA)
     if filters.department:
         stmt = stmt.where(Fix.department == filters.department)
     if filters.status:
@@ -295,7 +298,7 @@ def ideas_select(filters: Filters):
 
 
 def ideas_shown(filters: Filters) -> bool:
-    return filters.kind in ("", "idea") and not filters.stage and not filters.area
+    return filters.kind in ("", FixKind.IDEA) and not filters.stage and not filters.area
 
 
 def failed_run_ids(item_key: str):

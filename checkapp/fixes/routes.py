@@ -15,6 +15,7 @@ from ..models import Fix, Run, utcnow
 from ..permissions import manager_required
 from . import csv_export, present, queries, services
 from .forms import CommentForm, FixForm, IdeaForm, weights_form
+from .states import FixKind, FixState
 
 bp = Blueprint("fixes", __name__)
 PER_PAGE = 20
@@ -30,7 +31,7 @@ def read_filters(args) -> queries.Filters:
     return queries.Filters(
         department=pick("department", glossary.DEPARTMENTS), stage=pick("stage", glossary.STAGES),
         status=pick("status", glossary.FIX_STATUSES), owner=args.get("owner", "").strip()[:120],
-        area=pick("area", glossary.AREAS), kind=pick("kind", ("mismatch", "idea")),
+        area=pick("area", glossary.AREAS), kind=pick("kind", tuple(FixKind)),
         sort=pick("sort", queries.SORTS) or "score",
     )
 
@@ -41,7 +42,7 @@ def index():
     filters = read_filters(request.args)
     weights = services.stage_weights()
     page = queries.fix_page(filters, weights, page=request.args.get("page", 1, type=int), per_page=PER_PAGE) \
-        if filters.kind in ("", "mismatch") else None
+        if filters.kind in ("", FixKind.MISMATCH) else None
     ideas = None
     if queries.ideas_shown(filters):
         ideas = db.paginate(queries.ideas_select(filters), page=request.args.get("ideas_page", 1, type=int),
@@ -61,7 +62,7 @@ def sort_labels() -> dict:
 def print_view():
     filters = read_filters(request.args)
     weights = services.stage_weights()
-    rows = queries.all_fixes(filters, weights) if filters.kind in ("", "mismatch") else []
+    rows = queries.all_fixes(filters, weights) if filters.kind in ("", FixKind.MISMATCH) else []
     ideas = db.session.scalars(queries.ideas_select(filters)).all() if queries.ideas_shown(filters) else []
     return render_template("fixes/print.html", rows=rows, ideas=ideas, filters=filters, now_date=utcnow(),
                            **present.helpers())
@@ -82,7 +83,7 @@ def export_csv():
 def open_key(item_key: str):
     if queries.newest_item(item_key) is None:
         abort(404)
-    fix = services.ensure_fix(item_key)
+    fix = services.ensure_fix(item_key, actor=current_user)
     db.session.commit()
     return redirect(url_for("fixes.detail", fix_id=fix.id))
 
@@ -118,8 +119,8 @@ def fill_fix_form(form: FixForm, fix: Fix, item) -> None:
     verified fix as "done" (verifying is the runs' job, not a choice in the form)."""
     form.department.data = fix.department or (item.department if item else None)
     form.effort.data = fix.effort or ""
-    if fix.status == "verified":
-        form.status.data = "done"
+    if fix.status == FixState.VERIFIED:
+        form.status.data = FixState.DONE
 
 
 def detail_facts(fix: Fix) -> dict:
@@ -155,7 +156,7 @@ def comment(fix_id: int):
 def new_idea():
     form = IdeaForm()
     if form.validate_on_submit():
-        idea = services.add_idea(form.title.data, form.description.data, form.department.data)
+        idea = services.add_idea(form.title.data, form.description.data, form.department.data, actor=current_user)
         db.session.commit()
         flash(_("The idea is on the list. Give it an owner when someone can take it."), "success")
         return redirect(url_for("fixes.detail", fix_id=idea.id))

@@ -5,22 +5,29 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from .. import signals
 from ..extensions import db
 from ..models import Answer, CheckItem, Fix, FixComment, Run, ShareLink, StageWeight, User, utcnow
 from ..tokens import find_by_token, new_token
-from . import scoring
+from ..verdict import MISMATCH, PASS
+from . import scoring, states
+from .states import FixKind
 
 
-def apply_accepted_run(run: Run) -> None:
-    """Update the fix list after a run is accepted (called by the review engineer).
+def on_run_accepted(run: Run, *, actor: User | None = None, **_details) -> None:
+    """Receiver of `run_accepted` (connected in checkapp.connect_receivers)."""
+    apply_accepted_run(run, actor=actor)
+
+
+def apply_accepted_run(run: Run, *, actor: User | None = None) -> None:
+    """Update the fix list after a run is accepted (by `actor`).
 
     For each current, not-overridden answer of the run:
-    - a pass on a promise whose fix is "done" verifies it (status "verified", by this run);
-    - a mismatch on a promise whose fix is "done" or "verified" reopens it as a regression
-      (status "open", regression true, by this run);
-    - a mismatch on a promise with no fix yet creates one (status "open").
+    - a pass on a promise whose fix is done verifies it (by this run);
+    - a mismatch on a promise whose fix is done or verified reopens it as a regression (by this run);
+    - a mismatch on a promise with no fix yet opens one.
     Fixes are created here, eagerly, so the list can be driven by SQL aggregates over Fix rows.
-    Flushes, never commits.
+    Flushes, never commits; then sends `fix_opened`, `fix_verified` and `fix_regressed`.
     """
     outcome_by_key, observed_at = _run_outcomes(run)
     if not outcome_by_key:
@@ -30,14 +37,21 @@ def apply_accepted_run(run: Run) -> None:
         for fix in db.session.scalars(select(Fix).where(Fix.item_key.in_(list(outcome_by_key))))
     }
     now = utcnow()
+    sent = []
     for key, outcome in outcome_by_key.items():
         fix = fixes.get(key)
         if fix is None:
-            if outcome == "mismatch":
-                db.session.add(new_fix(key))
+            if outcome == MISMATCH:
+                fix = new_fix(key)
+                db.session.add(fix)
+                sent.append((signals.fix_opened, fix))
             continue
-        _judge(fix, outcome, observed_at[key], run, now)
+        signal = _judge(fix, outcome, observed_at[key], run, now)
+        if signal is not None:
+            sent.append((signal, fix))
     db.session.flush()
+    for signal, fix in sent:
+        signal.send(fix, run=run, actor=actor)
 
 
 def _run_outcomes(run: Run) -> tuple[dict[str, str], dict[str, datetime]]:
@@ -48,60 +62,60 @@ def _run_outcomes(run: Run) -> tuple[dict[str, str], dict[str, datetime]]:
             Answer.run_id == run.id,
             Answer.is_current.is_(True),
             Answer.override_reason.is_(None),
-            Answer.outcome.in_(("pass", "mismatch")),
+            Answer.outcome.in_((PASS, MISMATCH)),
         )
     ).all()
     outcome_by_key: dict[str, str] = {}
     observed_at: dict[str, datetime] = {}
     for key, outcome, answered_at in answers:
-        if outcome_by_key.get(key) != "mismatch":
+        if outcome_by_key.get(key) != MISMATCH:
             outcome_by_key[key] = outcome
         observed_at[key] = max(answered_at, observed_at.get(key, answered_at))
     return outcome_by_key, observed_at
 
 
-def _judge(fix: Fix, outcome: str, observed_at: datetime, run: Run, now: datetime) -> None:
-    """A pass verifies a fix marked done; a mismatch reopens a done or verified one."""
+def _judge(fix: Fix, outcome: str, observed_at: datetime, run: Run, now: datetime):
+    """A pass verifies a fix marked done; a mismatch reopens a done or verified one (a regression).
+    Returns the signal to send, or None."""
     # Only an observation made after the fix was marked done can judge it (a run that
     # waited in the review queue may have been performed before).
-    judged = fix.done_at is None or observed_at >= fix.done_at
-    if outcome == "pass" and fix.status == "done" and judged:
-        fix.status = "verified"
-        fix.verified_at = now
-        fix.verified_by_run_id = run.id
-    elif outcome == "mismatch" and fix.status in ("done", "verified") and judged:
-        fix.status = "open"
-        fix.regression = True
-        fix.reopened_at = now
-        fix.reopened_by_run_id = run.id
+    if fix.done_at is not None and observed_at < fix.done_at:
+        return None
+    if outcome == PASS and states.can(fix, "verify"):
+        states.verify(fix, by_run=run, at=now)
+        return signals.fix_verified
+    if outcome == MISMATCH and states.can(fix, "regress"):
+        states.regress(fix, by_run=run, at=now)
+        return signals.fix_regressed
+    return None
 
 
 def new_fix(item_key: str) -> Fix:
-    """A fix for a promise, in the department of its newest item."""
+    """An open fix for a promise, in the department of its newest item (not added to the session)."""
     department = db.session.scalar(select(CheckItem.department).where(CheckItem.item_key == item_key)
                                    .order_by(CheckItem.id.desc()).limit(1))
-    return Fix(kind="mismatch", item_key=item_key, status="open", department=department)
+    fix = Fix(kind=FixKind.MISMATCH, item_key=item_key, department=department)
+    states.open(fix)
+    return fix
 
 
-def ensure_fix(item_key: str) -> Fix:
-    """The fix of a promise, created on first open when none exists yet."""
+def ensure_fix(item_key: str, *, actor: User | None = None) -> Fix:
+    """The fix of a promise, opened on first open when none exists yet (sends `fix_opened` then)."""
     fix = db.session.scalar(select(Fix).where(Fix.item_key == item_key))
     if fix is None:
         fix = new_fix(item_key)
         db.session.add(fix)
         db.session.flush()
+        signals.fix_opened.send(fix, run=None, actor=actor)
     return fix
 
 
 def update_fix(fix: Fix, *, status: str, owner: str, department: str, due_date: date | None,
                effort: str | None) -> None:
     """The manager's changes. Status by hand: open, in progress or done (verified is automatic)."""
-    if status not in ("open", "in_progress", "done"):
+    if status not in states.MANUAL:
         raise ValueError(status)
-    if status == "done" and fix.status != "done":
-        fix.done_at = utcnow()
-    if status != fix.status and not (fix.status == "verified" and status == "done"):
-        fix.status = status
+    states.set_by_hand(fix, status, at=utcnow())
     fix.owner = (owner or "").strip()
     fix.department = department
     fix.due_date = due_date
@@ -116,11 +130,14 @@ def add_comment(fix: Fix, author: User, body: str) -> FixComment:
     return comment
 
 
-def add_idea(title: str, description: str, department: str) -> Fix:
-    idea = Fix(kind="idea", title=title.strip(), description=(description or "").strip(),
-               department=department, status="open")
+def add_idea(title: str, description: str, department: str, *, actor: User | None = None) -> Fix:
+    """An idea on the fix list; sends `fix_opened`."""
+    idea = Fix(kind=FixKind.IDEA, title=title.strip(), description=(description or "").strip(),
+               department=department)
+    states.open(idea)
     db.session.add(idea)
     db.session.flush()
+    signals.fix_opened.send(idea, run=None, actor=actor)
     return idea
 
 

@@ -3,12 +3,13 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ChecklistVersion, Run
+from ..runs.states import RunState
 from . import services
 
 
 def load(users: dict) -> None:
     manager = users["manager"]
-    run = db.session.scalar(select(Run).where(Run.status == "planned", Run.performer_id.is_(None))
+    run = db.session.scalar(select(Run).where(Run.status == RunState.PLANNED, Run.performer_id.is_(None))
                             .order_by(Run.id).limit(1))
     if run is None:
         version = db.session.scalar(select(ChecklistVersion).order_by(ChecklistVersion.id).limit(1))

@@ -9,20 +9,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from ..extensions import db
 from ..messages import N_, UserError
-from ..models import ChecklistVersion, Invite, ReviewAction, Run, User, utcnow
+from ..models import ChecklistVersion, Invite, Run, User, utcnow
+from ..runs import states as run_states
+from ..runs.states import RunState
 from ..throttle import FailureLimit
 from ..tokens import find_by_token, new_token
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
 MAX_PANEL = 50
-# Run statuses in which the tester has nothing left to do.
-DONE_STATUSES = ("submitted", "accepted")
 # Links nobody issued, opened from one address: someone guessing, or a link mangled in transit.
 UNKNOWN_TOKENS_PER_ADDRESS = FailureLimit("invite-unknown", "20 per minute; 100 per hour")
 STATE_LABELS = {
@@ -63,7 +62,7 @@ def create_invite(run: Run, *, created_by: User | None, tester_name: str = "", t
     if run.performer_id is not None:
         raise InviteNotAllowed(N_("This run is assigned to a staff member. Plan a run without a "
                                   "performer to invite an outside tester."))
-    if run.status in DONE_STATUSES:
+    if run.status in run_states.DONE:
         raise InviteNotAllowed(N_("This run was already submitted: there is nothing left for a tester to do."))
     token, digest = new_token()
     now = utcnow()
@@ -102,7 +101,7 @@ def open_invite(token: str, *, session_invite_id: int | None, address: str, now:
         raise InviteRefused("expired", invite)
     same_session = session_invite_id == invite.id
     if not same_session and invite.single_use:
-        if invite.run.status in DONE_STATUSES:
+        if invite.run.status in run_states.DONE:
             raise InviteRefused("submitted", invite)
         if invite.opened_at is not None:
             raise InviteRefused("used", invite)
@@ -132,11 +131,11 @@ def invite_state(invite: Invite, now: datetime | None = None) -> str:
     now = now or utcnow()
     if invite.revoked_at is not None:
         return "revoked"
-    if invite.run.status in DONE_STATUSES:
+    if invite.run.status in run_states.DONE:
         return "submitted"
     if invite.expires_at <= now:
         return "expired"
-    if invite.run.status in ("in_progress", "returned"):
+    if invite.run.status in (RunState.IN_PROGRESS, RunState.RETURNED):
         return "in_progress"
     if invite.opened_at is not None:
         return "opened"
@@ -163,31 +162,13 @@ def tester_names(run_ids) -> dict[int, str]:
     return names
 
 
-def mark_submitted(run: Run, at: datetime | None = None) -> None:
-    """Record on the run's live invites that the tester sent their answers."""
-    at = at or utcnow()
+def stamp_submitted(run: Run, **_details) -> None:
+    """Receiver of `run_submitted` (connected in checkapp.connect_receivers): the run's live
+    invites record when the answers were sent, whoever sent them (the form, the API, the demo)."""
     for invite in db.session.scalars(
             select(Invite).where(Invite.run_id == run.id, Invite.revoked_at.is_(None))):
-        invite.submitted_at = at
-
-
-@event.listens_for(Session, "before_flush")
-def _mark_invites_on_submission(session: Session, flush_context, instances) -> None:
-    """Every (re)submission is recorded as a ReviewAction: stamp the run's invites then.
-
-    This keeps `runs.services.submit_run` unaware of invites while Invite.submitted_at stays
-    right whoever submits (the runs' pages, the API, the demo).
-    """
-    actions = [obj for obj in session.new
-               if isinstance(obj, ReviewAction) and obj.action in ("submit", "resubmit") and obj.run_id]
-    if not actions:
-        return
-    with session.no_autoflush:
-        for action in actions:
-            at = action.created_at or utcnow()
-            for invite in session.scalars(
-                    select(Invite).where(Invite.run_id == action.run_id, Invite.revoked_at.is_(None))):
-                invite.submitted_at = at
+        invite.submitted_at = run.submitted_at
+    db.session.flush()
 
 
 def create_panel(*, version: ChecklistVersion, count: int, title: str, brief: str, created_by: User,

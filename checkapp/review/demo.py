@@ -4,12 +4,14 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Answer, Run
+from ..runs.states import RunState
+from ..verdict import MISMATCH
 from . import services
 
 
 def load(users: dict) -> None:
     manager = users["manager"]
-    submitted = db.session.scalars(select(Run).where(Run.status == "submitted")
+    submitted = db.session.scalars(select(Run).where(Run.status == RunState.SUBMITTED)
                                    .order_by(Run.submitted_at, Run.id)).all()
     if not submitted:
         return
@@ -20,7 +22,7 @@ def load(users: dict) -> None:
             continue
         if run is to_return:
             items = db.session.scalars(select(Answer.item_id).where(
-                Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome == "mismatch")).all()
+                Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome == MISMATCH)).all()
             services.return_run(run, manager, "Merci\u202f! Pouvez-vous ajouter une photo de l'étiquette "
                                 "et préciser le nom du transporteur\u202f?", items[:2])
         else:

@@ -1,6 +1,7 @@
 """The manager's review: the queue of submitted runs, and one run to accept or send back."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..evidence.services import photo_checks
@@ -9,6 +10,7 @@ from ..forms import ButtonForm
 from ..invites.services import tester_names
 from ..models import Answer, Run
 from ..permissions import manager_required
+from ..runs import states as run_states
 from ..runs.display import report_groups
 from ..runs.services import all_items
 from . import services
@@ -41,7 +43,7 @@ def render_run(run: Run, send_back: SendBackForm | None = None, status: int = 20
         "review/run.html", run=run, groups=groups, rows=rows, send_back=send_back or send_back_form(run),
         button=ButtonForm(), override=OverrideForm(), mismatches=services.open_mismatches(run),
         trail=services.audit_trail(run), tester=tester_names([run.id]).get(run.id),
-        reviewable=run.status in services.REVIEWABLE_STATUSES, photo_checks=photo_checks(run, photos),
+        reviewable=run_states.can(run, "accept"), photo_checks=photo_checks(run, photos),
     ), status
 
 
@@ -63,8 +65,15 @@ def accept(run_id: int):
             flash(_(error.message), "error")
         else:
             db.session.commit()
-            flash(_("Run accepted. Its mismatches are now on the fix list."), "success")
+            flash(accepted_message(services.mismatch_counts([run.id]).get(run.id, 0)), "success")
     return redirect(url_for("review.run", run_id=run_id), code=303)
+
+
+def accepted_message(mismatches: int) -> str:
+    if not mismatches:
+        return _("Run accepted. It had no mismatch: nothing was added to the fix list.")
+    return ngettext("Run accepted. Its mismatch is now on the fix list.",
+                    "Run accepted. Its %(num)d mismatches are now on the fix list.", mismatches)
 
 
 @bp.post("/review/runs/<int:run_id>/return")

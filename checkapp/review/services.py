@@ -10,11 +10,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from .. import signals
 from ..extensions import db
 from ..messages import N_, UserError
 from ..models import Answer, CheckItem, ReviewAction, Run, User, utcnow
-
-REVIEWABLE_STATUSES = ("submitted",)
+from ..runs import states
+from ..runs.states import RunState
+from ..verdict import MISMATCH
 
 
 class ReviewError(UserError):
@@ -25,7 +27,7 @@ def _require_reviewable(run: Run) -> None:
     from ..runs.services import lock_run
 
     lock_run(run)
-    if run.status not in REVIEWABLE_STATUSES:
+    if run.status not in states.REVIEWABLE:
         raise ReviewError(N_("This run is not waiting for review (it is not submitted): nothing was changed."))
 
 
@@ -36,23 +38,19 @@ def _item_ids(run: Run) -> set[int]:
 
 
 def accept_run(run: Run, reviewer: User) -> ReviewAction:
-    """Accepted runs feed the fix list: new mismatches open fixes, passes verify done ones."""
-    from ..fixes.services import apply_accepted_run
-
+    """Sends `run_accepted`: the fix list takes the run in (new mismatches open fixes, passes verify done ones)."""
     _require_reviewable(run)
     now = utcnow()
-    run.status = "accepted"
-    run.reviewed_at = now
+    states.accept(run, at=now)
     action = ReviewAction(run_id=run.id, actor_id=reviewer.id, action="accept", created_at=now)
     db.session.add(action)
     db.session.flush()
-    apply_accepted_run(run)
-    db.session.flush()
+    signals.run_accepted.send(run, actor=reviewer)
     return action
 
 
 def return_run(run: Run, reviewer: User, comment: str, item_ids=()) -> ReviewAction:
-    """Send the run back to its performer with a comment and the items it concerns."""
+    """Send the run back to its performer with a comment and the items it concerns; sends `run_sent_back`."""
     _require_reviewable(run)
     comment = (comment or "").strip()
     if not comment:
@@ -61,12 +59,12 @@ def return_run(run: Run, reviewer: User, comment: str, item_ids=()) -> ReviewAct
     if not set(wanted) <= _item_ids(run):
         raise ReviewError(N_("Some of the chosen items are not part of this run."))
     now = utcnow()
-    run.status = "returned"
-    run.reviewed_at = now
+    states.send_back(run, at=now)
     action = ReviewAction(run_id=run.id, actor_id=reviewer.id, action="return", comment=comment,
                           item_ids=wanted, created_at=now)
     db.session.add(action)
     db.session.flush()
+    signals.run_sent_back.send(run, actor=reviewer, comment=comment, item_ids=wanted)
     return action
 
 
@@ -76,7 +74,7 @@ def override_mismatch(answer: Answer, reviewer: User, reason: str) -> ReviewActi
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError(N_("Say why this is not a mismatch: the reason stays in the audit trail."))
-    if not answer.is_current or answer.outcome != "mismatch":
+    if not answer.is_current or answer.outcome != MISMATCH:
         raise ReviewError(N_("Only a current mismatch can be marked as not a mismatch."))
     if answer.override_reason is not None:
         raise ReviewError(N_("This mismatch was already marked as not a mismatch."))
@@ -105,7 +103,7 @@ def open_mismatches(run: Run) -> list[Answer]:
 
     order = {item.id: position for position, item in enumerate(all_items(run))}
     answers = db.session.scalars(select(Answer).where(
-        Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome == "mismatch"))
+        Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome == MISMATCH))
     return sorted(answers, key=lambda answer: (answer.override_reason is not None, order.get(answer.item_id, 0)))
 
 
@@ -116,7 +114,7 @@ def mismatch_counts(run_ids) -> dict[int, int]:
     rows = db.session.execute(
         select(Answer.run_id, func.count(Answer.id))
         .where(Answer.run_id.in_(list(run_ids)), Answer.is_current.is_(True),
-               Answer.outcome == "mismatch", Answer.override_reason.is_(None))
+               Answer.outcome == MISMATCH, Answer.override_reason.is_(None))
         .group_by(Answer.run_id)
     )
     return {run_id: count for run_id, count in rows}
@@ -124,7 +122,7 @@ def mismatch_counts(run_ids) -> dict[int, int]:
 
 def queue(page: int = 1, per_page: int = 20):
     """Submitted runs, oldest submission first (a Flask-SQLAlchemy pagination of Run)."""
-    statement = (select(Run).where(Run.status.in_(REVIEWABLE_STATUSES))
+    statement = (select(Run).where(Run.status.in_(states.REVIEWABLE))
                  .order_by(Run.submitted_at.asc(), Run.id.asc()))
     return db.paginate(statement, page=page, per_page=per_page, error_out=False, count=True)
 
@@ -141,7 +139,7 @@ class Feedback:
 
 def latest_feedback(run: Run) -> Feedback | None:
     """While a run is sent back: the reviewer's comment and the items it concerns."""
-    if run is None or run.status != "returned":
+    if run is None or run.status != RunState.RETURNED:
         return None
     action = db.session.scalar(
         select(ReviewAction).where(ReviewAction.run_id == run.id, ReviewAction.action == "return")

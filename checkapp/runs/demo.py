@@ -17,7 +17,7 @@ from sqlalchemy import select
 from .. import photos
 from ..extensions import db
 from ..models import CheckItem, Checklist, Photo, ReviewAction, Run, utcnow
-from ..verdict import kinds
+from ..verdict import NA, kinds
 from . import services
 
 # (days ago, title, areas, performer is staff?, mismatches on: slot, label, email, hotline, recommend)
@@ -97,7 +97,7 @@ def _submitted_run(index, days, title, versions, performer, tester, mismatches, 
         at = ordered_at + timedelta(hours=2 + number * 3)
         answer = _answer(run, item, _observed(item, mismatch, rng), performer, at,
                          NOTES.get(topic, "") if mismatch else "")
-        if item.photo_required and answer.outcome != "na":
+        if item.photo_required and answer.outcome != NA:
             _photo(run, item, index, number, at)
     submitted_at = ordered_at + timedelta(days=3, hours=rng.randint(1, 8))
     services.submit_run(run, recommend_score=score, comment=_comment(score), actor=performer, actor_label=tester)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from .. import verdict
 from ..models import Answer, CheckItem, ChecklistVersion, Photo, Run
 from ..navigation import current_locale
-from ..verdict import kinds
+from ..verdict import MISMATCH, NA, NOTED, PASS, kinds
 from . import services
 
 
@@ -82,7 +82,7 @@ class Row:
     def gap_words(self) -> str:
         """The verdict's words when they say more than the outcome's own label: a mismatch's gap
         ("+2 days"). Otherwise they only repeat it: "Pass as promised", "Mismatch flagged as a mismatch"."""
-        return self.verdict if self.outcome == "mismatch" and kinds.get(self.item.kind).gap_in_words else ""
+        return self.verdict if self.outcome == MISMATCH and kinds.get(self.item.kind).gap_in_words else ""
 
 
 def row(item: CheckItem, answer: Answer | None, photos: list[Photo] | None = None) -> Row:
@@ -99,7 +99,7 @@ def report_groups(run: Run) -> list[tuple[ChecklistVersion, list[Row]]]:
 
 
 def outcome_counts(groups) -> dict[str, int]:
-    counts = {"pass": 0, "mismatch": 0, "na": 0, "noted": 0, "unanswered": 0}
+    counts = {PASS: 0, MISMATCH: 0, NA: 0, NOTED: 0, "unanswered": 0}
     for _version, rows in groups:
         for r in rows:
             counts[r.outcome or "unanswered"] = counts.get(r.outcome or "unanswered", 0) + 1

@@ -9,13 +9,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from .. import verdict
+from .. import signals, verdict
 from ..extensions import db
 from ..messages import N_, UserError
 from ..models import Answer, CheckItem, ChecklistVersion, Photo, ReviewAction, Run, RunChecklist, User, utcnow
 from ..verdict.kinds import AnswerRejected
+from . import states
+from .states import RunState
 
-EDITABLE_STATUSES = ("planned", "in_progress", "returned")
 # A phone's clock may be a few minutes off the server's.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -90,7 +91,7 @@ def create_run(*, title: str, brief: str, versions: list[ChecklistVersion], perf
                order_reference: str | None = None) -> Run:
     if not versions:
         raise ValueError("a run needs at least one checklist version")
-    run = Run(title=title.strip(), brief=(brief or "").strip(), status="planned",
+    run = Run(title=title.strip(), brief=(brief or "").strip(), status=RunState.PLANNED,
               performer_id=performer.id if performer else None, created_by_id=created_by.id,
               ordered_at=ordered_at, due_date=due_date, order_reference=(order_reference or "").strip() or None)
     for position, version in enumerate(versions):
@@ -122,7 +123,7 @@ def photos_by_item(run: Run) -> dict[int, list[Photo]]:
 
 
 def is_editable(run: Run) -> bool:
-    return run.status in EDITABLE_STATUSES
+    return states.is_editable(run)
 
 
 def item_belongs(run: Run, item: CheckItem) -> bool:
@@ -186,9 +187,9 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
                     detail=result.detail, answered_at=now, given_at=given_at,
                     answered_by_id=answered_by.id if answered_by else None)
     db.session.add(answer)
-    if run.status == "planned":
-        run.status = "in_progress"
-    if run.started_at is None or given_at < run.started_at:  # the first answer given, not the first to arrive
+    if states.can(run, "start"):
+        states.start(run, at=given_at)
+    elif run.started_at is None or given_at < run.started_at:  # the first answer given, not the first to arrive
         run.started_at = given_at
     db.session.flush()
     return answer, True
@@ -227,6 +228,7 @@ def submission_problems(run: Run) -> list[Problem]:
 def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: User | None,
                actor_label: str = "", client_uuid: str | None = None) -> bool:
     """Send the run for review; True if sent now, False if this client_uuid's submit already was.
+    Sends `run_submitted` (invites record it).
 
     A phone that sent a submit but never heard back sends it again with the same client_uuid: that
     replay changes nothing (no second audit row). Raises SubmitKeyReused if the UUID is another's."""
@@ -240,14 +242,16 @@ def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: Us
     problems = submission_problems(run)
     if problems:
         raise SubmitBlocked(problems)
-    action = "resubmit" if run.status == "returned" else "submit"
-    run.status = "submitted"
-    run.submitted_at = utcnow()
+    resubmitted = run.status == RunState.RETURNED
+    now = utcnow()
+    states.submit(run, at=now)
     run.recommend_score = recommend_score
     run.comment = (comment or "").strip()
     db.session.add(ReviewAction(run_id=run.id, actor_id=actor.id if actor else None, client_uuid=client_uuid,
-                                actor_label=actor_label, action=action, comment=run.comment))
+                                actor_label=actor_label, action="resubmit" if resubmitted else "submit",
+                                comment=run.comment, created_at=now))
     db.session.flush()
+    signals.run_submitted.send(run, actor=actor, actor_label=actor_label, resubmitted=resubmitted)
     return True
 
 
