@@ -1,4 +1,4 @@
-"""Demo fixes: runs after the review demo (which accepts runs and calls apply_accepted_run).
+"""Demo fixes: runs after the review demo (whose accepted runs opened fixes through `run_accepted`).
 
 The demo is French (the library checklists it uses are French), so its ideas and comments are too.
 """
