@@ -139,20 +139,15 @@ def test_accepting_without_the_fixes_receiver_leaves_the_fix_list_alone(db, subm
 # --- the invite records the submission, through the signal, whichever way the run is sent ---------
 
 @pytest.fixture
-def tester(app, db, make_run, checklist):
+def tester(db, client, make_run, checklist, as_tester):
     """An outside tester's browser holding a live invite of a fully answered run, and a revoked invite."""
     run = make_run(checklists=[checklist])
     answer_all(run)
-    invite = Invite(run_id=run.id, token_hash=uuid.uuid4().hex * 2, tester_name="Ines",
-                    expires_at=datetime.now() + timedelta(days=3))
     revoked = Invite(run_id=run.id, token_hash=uuid.uuid4().hex * 2, tester_name="Ines",
                      expires_at=datetime.now() + timedelta(days=3), revoked_at=datetime.now())
-    db.session.add_all([invite, revoked])
-    db.session.commit()
-    browser = app.test_client()
-    with browser.session_transaction() as session:
-        session["invite_id"] = invite.id
-    return browser, run, invite, revoked
+    db.session.add(revoked)
+    invite = as_tester(run, tester_name="Ines")
+    return client, run, invite, revoked
 
 
 def send_by(way, browser, run):
