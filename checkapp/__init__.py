@@ -31,7 +31,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     app.after_request(add_security_headers)
+    register_jobs(app)
     return app
+
+
+def register_jobs(app: Flask) -> None:
+    """Point the job queue at its storage and load every area's jobs (the worker runs them)."""
+    from .jobs import init_queue
+
+    init_queue(app)
+    from .invites import tasks as _invite_tasks  # noqa: F401
+    from .mail import tasks as _mail_tasks  # noqa: F401
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -39,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from . import verdict
     from .fixes.states import FixKind, FixState
+    from .inbox.services import inbox_address
     from .navigation import template_helpers
     from .runs import states as run_states
 
@@ -48,6 +59,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         RunState=run_states.RunState, run_states=run_states, FixState=FixState, FixKind=FixKind,
         Outcome=SimpleNamespace(PASS=verdict.PASS, MISMATCH=verdict.MISMATCH, NA=verdict.NA, NOTED=verdict.NOTED))
+    app.add_template_global(inbox_address)
 
 
 def register_converters(app: Flask) -> None:
@@ -99,12 +111,14 @@ def register_blueprints(app: Flask) -> None:
     from .evidence.routes import bp as evidence
     from .fixes.routes import bp as fixes
     from .invites.routes import bp as invites
+    from .jobs.routes import bp as jobs
+    from .mail.routes import bp as mail
     from .main.routes import bp as main
     from .pwa.routes import bp as pwa
     from .review.routes import bp as review
     from .runs.routes import bp as runs
 
-    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, api, pwa):
+    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, api, pwa, mail, jobs):
         app.register_blueprint(blueprint)
 
 

@@ -1,6 +1,6 @@
-"""Command-line: `flask --app checkapp create-user …` and `flask --app checkapp demo`."""
+"""Command-line: `flask --app checkapp create-user …`, `demo`, `worker` and `inbox`."""
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from .extensions import db
 
@@ -39,5 +39,24 @@ def register(app: Flask) -> None:
         click.echo("Demo logins:")
         for role, email, password in DEMO_LOGINS:
             click.echo(f"  {role:<8} {email}  /  {password}")
-        click.echo("Emails: CheckApp sends none yet. Invite and share links are shown to you to pass on "
-                   "(copy, share or QR code).")
+        if current_app.config.get("SMTP_URL"):
+            click.echo("Emails: sent through CHECKAPP_SMTP_URL; the manager's Emails page lists them.")
+        else:
+            click.echo(f"Emails: no mail server is set (CHECKAPP_SMTP_URL), so each email is written to "
+                       f"{current_app.config['MAIL_DIR']} as an .eml file and listed on the manager's Emails page.")
+
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True, help="Jobs run at the same time (threads).")
+    def worker(workers: int) -> None:
+        """Run the background jobs (emails, reminders) and the periodic ones, until Ctrl+C."""
+        from .jobs.worker import run_worker
+
+        run_worker(current_app._get_current_object(), workers)
+
+    @app.cli.command("inbox")
+    @click.option("--bind", default=None, help="host:port (default CHECKAPP_INBOX_BIND, 127.0.0.1:2525).")
+    def inbox(bind: str | None) -> None:
+        """Run the SMTP server that receives mail at the runs' own addresses, until Ctrl+C."""
+        from .inbox.server import serve
+
+        serve(current_app._get_current_object(), bind or current_app.config["INBOX_BIND"])

@@ -37,6 +37,7 @@ def from_environment(instance_path: str) -> dict:
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted.
         "PROXIES": int(os.environ.get("CHECKAPP_PROXIES", "0")),
         "PREFERRED_URL_SCHEME": "https" if over_https else "http",
+        **mail_settings(instance_path),
         **cookie_settings(over_https),
     }
 
@@ -49,6 +50,22 @@ def startup_warnings(env=os.environ) -> list[str]:
         warnings.append("CHECKAPP_BASE_URL is not set: invite and share links will use the address each request "
                         "came to; set it to the public https address.")
     return warnings
+
+
+def mail_settings(instance_path: str) -> dict:
+    """Background jobs, outgoing mail and the run inbox (README: Email and background jobs)."""
+    return {
+        # redis://… shares one queue between app servers; by default a SQLite file beside the database.
+        "QUEUE_URL": os.environ.get("CHECKAPP_QUEUE_URL", "").strip()
+        or f"sqlite:///{Path(instance_path) / 'queue.db'}",
+        "QUEUE_IMMEDIATE": False,
+        "SMTP_URL": os.environ.get("CHECKAPP_SMTP_URL", "").strip(),
+        "MAIL_FROM": os.environ.get("CHECKAPP_MAIL_FROM", "").strip() or "CheckApp <checkapp@localhost>",
+        # Without SMTP, every message is written here as an .eml file (and logged).
+        "MAIL_DIR": os.environ.get("CHECKAPP_MAIL_DIR") or str(Path(instance_path) / "mail"),
+        "INBOX_DOMAIN": os.environ.get("CHECKAPP_INBOX_DOMAIN", "").strip().lower(),
+        "INBOX_BIND": os.environ.get("CHECKAPP_INBOX_BIND", "").strip() or "127.0.0.1:2525",
+    }
 
 
 def cookie_settings(over_https: bool) -> dict:
@@ -75,5 +92,12 @@ def for_tests(tmp_dir: str) -> dict:
         "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **mail_settings(tmp_dir),
+        # Jobs run at once, in the test's process: no worker, no queue file.
+        "QUEUE_IMMEDIATE": True,
+        "SMTP_URL": "",
+        "MAIL_FROM": "CheckApp <checkapp@example.org>",
+        "MAIL_DIR": str(Path(tmp_dir) / "mail"),
+        "INBOX_DOMAIN": "inbox.example.org",
         **cookie_settings(False),
     }

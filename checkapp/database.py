@@ -1,9 +1,16 @@
 """SQLite tuned for several workers (see ENGINEERING.md); PostgreSQL needs nothing here."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# Set by background writers (the job worker, the run inbox), which have no request to look at.
+_background_writer: ContextVar[bool] = ContextVar("background_writer", default=False)
 
 
 def writes_on_get(view):
@@ -21,6 +28,22 @@ def request_writes() -> bool:
         return True
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     return getattr(view, "writes_on_get", False)
+
+
+@contextmanager
+def background_writer() -> Iterator[None]:
+    """Work outside a request that writes (a job, the inbox): its transactions take the write lock
+    up front, like a POST's, instead of failing with SQLITE_BUSY when a web worker writes too."""
+    token = _background_writer.set(True)
+    try:
+        yield
+    finally:
+        _background_writer.reset(token)
+
+
+def writes_up_front() -> bool:
+    """Whether a transaction starting now takes the write lock at BEGIN."""
+    return _background_writer.get() or request_writes()
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -41,6 +64,6 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         # A deferred transaction that later writes fails at once with SQLITE_BUSY under
-        # contention between workers; requests that write take the lock up front and wait
-        # for it instead. Outside requests (CLI, scripts) one process works alone.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if request_writes() else "BEGIN")
+        # contention between workers; requests and background writers that write take the
+        # lock up front and wait for it instead. Other CLI commands and scripts work alone.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_up_front() else "BEGIN")

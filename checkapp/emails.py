@@ -27,6 +27,8 @@ MSG_NOT_EMAIL = N_(
     "and try again."
 )
 
+# The largest email accepted, uploaded or received by the run inbox.
+MAX_EMAIL_BYTES = 2 * 1024 * 1024
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _IDENTIFYING_HEADERS = ("From", "Date", "Subject")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -58,7 +60,7 @@ class ParsedEmail:
     text: str
 
 
-def parse_email(raw: bytes | str, *, max_bytes: int = 2 * 1024 * 1024) -> ParsedEmail:
+def parse_email(raw: bytes | str, *, max_bytes: int = MAX_EMAIL_BYTES) -> ParsedEmail:
     data = _to_bytes(raw, max_bytes)
     _reject_if_not_email(data)
     try:

@@ -5,6 +5,7 @@ them (the allowed values live in `checkapp.glossary`), so adding a value needs n
 """
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, date, datetime
 
@@ -24,6 +25,11 @@ def utcnow() -> datetime:
 
 def new_key() -> str:
     return str(uuid.uuid4())
+
+
+def new_inbox_token() -> str:
+    """The random part of a run's email address: lowercase, since mail systems may fold case."""
+    return secrets.token_hex(10)
 
 
 class User(UserMixin, db.Model):
@@ -144,6 +150,8 @@ class Run(db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(index=True)
     recommend_score: Mapped[int | None]  # 0-10, "would you recommend us to a friend?"
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The run's own address is run-<inbox_token>@CHECKAPP_INBOX_DOMAIN (checkapp/inbox).
+    inbox_token: Mapped[str | None] = mapped_column(String(40), unique=True, default=new_inbox_token)
 
     performer: Mapped[User | None] = relationship(foreign_keys=[performer_id])
     checklists: Mapped[list[RunChecklist]] = relationship(
@@ -226,6 +234,9 @@ class EmailEvidence(db.Model):
     sent_at: Mapped[datetime | None]
     received_at: Mapped[datetime | None]
     links: Mapped[list] = mapped_column(JSON, default=list)
+    # upload (the performer dropped it in) | inbox (it arrived at the run's address; received_at
+    # is then the minute CheckApp's mail server took it).
+    source: Mapped[str] = mapped_column(String(10), default="upload", server_default="upload")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -244,6 +255,10 @@ class Invite(db.Model):
     opened_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # The link was emailed to this address, in this language; reminded once before it expires.
+    tester_email: Mapped[str | None] = mapped_column(String(254))
+    tester_locale: Mapped[str | None] = mapped_column(String(5))
+    reminded_at: Mapped[datetime | None]
 
     run: Mapped[Run] = relationship()
 
@@ -321,3 +336,51 @@ class StageWeight(db.Model):
 
     stage: Mapped[str] = mapped_column(String(20), primary_key=True)
     weight: Mapped[float]
+
+
+class OutgoingEmail(db.Model):
+    """The email log: every message CheckApp sends, and what became of it."""
+
+    __table_args__ = (Index("ix_outgoing_email_created", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # one of checkapp.mail.kinds.KINDS
+    locale: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    # queued | sent (SMTP took it) | written (no SMTP: saved as .eml) | failed | skipped (turned off)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # What the message is about, e.g. "invite:12", so that page can show its delivery.
+    ref: Mapped[str | None] = mapped_column(String(60), index=True)
+    eml_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class MailOptOut(db.Model):
+    """An address that turned one kind of email off (from the link in such an email)."""
+
+    __table_args__ = (UniqueConstraint("email", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobFailure(db.Model):
+    """A background job that raised: its last error, how many tries are left, and whether a retry
+    later succeeded. The manager's Background jobs page lists them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    failures: Mapped[int] = mapped_column(default=1)
+    retries_left: Mapped[int] = mapped_column(default=0)
+    first_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    succeeded_at: Mapped[datetime | None]

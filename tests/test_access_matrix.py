@@ -23,6 +23,8 @@ from PIL import Image
 from checkapp.evidence import services as evidence
 from checkapp.fixes import services as fixes
 from checkapp.invites import services as invites
+from checkapp.invites.by_email import reminder_token
+from checkapp.mail.optout import unsubscribe_token
 from checkapp.models import Invite, utcnow
 from checkapp.permissions import INVITE_SESSION_KEY
 from checkapp.runs import services as runs
@@ -79,6 +81,11 @@ MATRIX = {
     "invites.panel": ("GET", "/invites/panel", "302 403 403 302 403 403 200"),
     "invites.open": ("GET", "/i/{token}", "410 302 410 410 200 200 200"),
     "invites.welcome": ("GET", "/tester", "404 200 200 410 404 404 404"),
+    "invites.reminded": ("GET", "/i/r/{reminder_token}", "410 302 410 410 200 200 200"),
+    # --- emails and background jobs: the log for the manager; turning emails off from a signed link
+    "mail.log": ("GET", "/emails", "302 302 302 302 403 403 200"),
+    "mail.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", "200 200 200 200 200 200 200"),
+    "jobs.failures": ("GET", "/jobs", "302 302 302 302 403 403 200"),
     # --- review (manager only)
     "review.queue": ("GET", "/review", "302 403 403 302 403 403 200"),
     "review.run": ("GET", "/review/runs/{run}", "302 403 403 302 403 403 200"),
@@ -155,7 +162,9 @@ def world(app, db, make_user, make_checklist, make_run):
         "invites": {"tester": mine.id, "other_tester": other.id, "expired": expired.id},
         "ids": dict(run=run.id, item=label.id, photo=photo.id, answer=answer.id, checklist=checklist.id,
                     item_key=days.item_key, invite=mine.id, other_invite=other.id, token="mine-token",
-                    fix=fix.id, share=share.id, share_token=share_token, other_staff=other_staff.id),
+                    fix=fix.id, share=share.id, share_token=share_token, other_staff=other_staff.id,
+                    reminder_token=reminder_token(mine),
+                    unsubscribe_token=unsubscribe_token("a@example.org", "invite")),
     }
 
 

@@ -69,4 +69,5 @@ def test_gunicorn_says_it_once_for_all_its_workers(monkeypatch, tmp_path):
 
 def test_the_demo_command_says_where_emails_go(app, db):
     output = app.test_cli_runner().invoke(args=["demo"]).output
-    assert "manager@demo.checkapp" in output and "Emails: CheckApp sends none yet" in output
+    assert "manager@demo.checkapp" in output
+    assert f"each email is written to {app.config['MAIL_DIR']} as an .eml file" in output

@@ -5,7 +5,7 @@ so every path that does not end in a commit removes them again (see `_FileLedger
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, select
@@ -244,9 +244,12 @@ def _as_text(raw: bytes | str) -> str:
 
 
 def add_email(run: Run, item: CheckItem, raw: bytes | str, *, client_uuid: str,
-              answered_by: User | None = None) -> tuple[EmailEvidence, Answer]:
+              answered_by: User | None = None, arrived_at: datetime | None = None,
+              source: str = "upload") -> tuple[EmailEvidence, Answer]:
     """Store a confirmation email as evidence and answer the item with what it proves.
 
+    `arrived_at` (naive UTC), when CheckApp's own mail server took the message (source "inbox"),
+    is its arrival time; otherwise the email's first Received header, else its Date, is.
     Retrying the same client_uuid returns what was stored the first time. Raises RunLocked,
     KeyReused, emails.EmailRejected (nothing stored), and runs.services.AnswerRejected /
     AnswerConflict from save_answer (nothing stored); ValueError for an item not in the run.
@@ -264,13 +267,15 @@ def add_email(run: Run, item: CheckItem, raw: bytes | str, *, client_uuid: str,
     if not item_belongs(run, item):
         raise ValueError(f"item {item.id} is not part of run {run.id}")
     parsed = emails.parse_email(raw)
+    if arrived_at is not None:
+        parsed = replace(parsed, received_at=arrived_at.replace(tzinfo=UTC))
     found = emails.evidence(parsed, run.ordered_at, (item.expected or {}).get("phrases", []))
     with db.session.begin_nested():
         evidence = EmailEvidence(
             run_id=run.id, item_id=item.id, raw=_as_text(raw),
             sender=parsed.sender[:300], subject=parsed.subject[:500],
             sent_at=_naive_utc(parsed.sent_at), received_at=_naive_utc(parsed.received_at),
-            links=list(parsed.links),
+            links=list(parsed.links), source=source,
         )
         db.session.add(evidence)
         db.session.flush()

@@ -89,11 +89,17 @@ def open_invite(token: str, *, session_invite_id: int | None, address: str, now:
     Unknown tokens from `address` are counted: past the limit they get TooManyAttempts, while a
     real link still opens, whoever behind that address was guessing.
     """
-    now = now or utcnow()
     invite = find_invite(token)
     if invite is None:
         UNKNOWN_TOKENS_PER_ADDRESS.check(address)
         UNKNOWN_TOKENS_PER_ADDRESS.record_failure(address)
+    return admit(invite, session_invite_id=session_invite_id, now=now)
+
+
+def admit(invite: Invite | None, *, session_invite_id: int | None, now: datetime | None = None) -> Invite:
+    """The opening rules of `open_invite`, for an invite found by its link or a reminder's link."""
+    now = now or utcnow()
+    if invite is None:
         raise InviteRefused("unknown")
     if invite.revoked_at is not None:
         raise InviteRefused("revoked", invite)

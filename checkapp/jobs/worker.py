@@ -1,0 +1,19 @@
+"""`flask --app checkapp worker`: the huey consumer, in this process, with the periodic jobs."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from . import queue
+
+
+def run_worker(app: Flask, workers: int = 2) -> None:
+    if queue.immediate:
+        raise RuntimeError("QUEUE_IMMEDIATE is on: jobs already run where they are enqueued")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app.logger.info("Worker: %s worker thread(s), queue %s", workers, app.config["QUEUE_URL"])
+    # Threads share the app; each job pushes its own app context (checkapp.jobs.job).
+    consumer = queue.create_consumer(workers=workers, worker_type="thread", periodic=True,
+                                     check_worker_health=True)
+    consumer.run()

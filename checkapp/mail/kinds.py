@@ -1,0 +1,23 @@
+"""The kinds of email CheckApp sends. A new kind is one entry here and three templates in
+templates/mail/<name>/: subject.txt, body.txt and body.html (they extend mail/_layout.*)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class MailKind:
+    name: str
+    # What the person turns off with the link at the bottom of such an email.
+    label: object
+
+    def template(self, part: str) -> str:
+        return f"mail/{self.name}/{part}"
+
+
+KINDS = {kind.name: kind for kind in (
+    MailKind("invite", _l("Invitations to test a service")),
+    MailKind("invite_reminder", _l("Reminders before an invitation expires")),
+)}
