@@ -15,9 +15,10 @@ run: install instance/secret_key
 	@SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade > instance/upgrade.log 2>&1 \
 		|| { cat instance/upgrade.log; exit 1; }
 	@SECRET_KEY=$$(cat instance/secret_key) $(FLASK) demo
-	@echo "CheckApp is at http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
-	@SECRET_KEY=$$(cat instance/secret_key) $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
-		--workers 2 --log-level warning --access-logfile - "checkapp:create_app()"
+	@echo "CheckApp is at http://127.0.0.1:$(PORT), with its job worker and its inbox (SMTP on $${CHECKAPP_INBOX_BIND:-127.0.0.1:2525})."
+	@echo "Ctrl+C stops all three."
+	@SECRET_KEY=$$(cat instance/secret_key) CHECKAPP_INBOX_DOMAIN=$${CHECKAPP_INBOX_DOMAIN:-localhost} \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -214,3 +214,55 @@ def run(make_run, staff):
 def performer(login, staff):
     """The test client, logged in as `staff`, who performs `run`."""
     return login(staff)
+
+
+@pytest.fixture(autouse=True)
+def _empty_job_queue(app):
+    """Immediate mode keeps retries waiting for their time in memory: start each test with none."""
+    yield
+    from checkapp.jobs import queue
+
+    queue.flush()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CapturedMail:
+    """What a real SMTP server (aiosmtpd, in a thread) received: one EmailMessage per delivery."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str):
+        return [message for message in self.messages if address in message.envelope_to]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """An SMTP server the app sends to (CHECKAPP_SMTP_URL=smtp://127.0.0.1:<port>)."""
+    from aiosmtpd.controller import Controller
+
+    captured = CapturedMail()
+    port = free_port()
+    controller = Controller(captured, hostname="127.0.0.1", port=port)
+    controller.start()
+    previous = app.config["SMTP_URL"]
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    captured.port = port
+    yield captured
+    app.config["SMTP_URL"] = previous
+    controller.stop()

@@ -92,6 +92,10 @@ SCHEMAS = {
             "order_reference": {"type": "string", "nullable": True},
             "ordered_at": {"type": "string", "format": "date-time", "nullable": True},
             "due_date": {"type": "string", "format": "date", "nullable": True},
+            "inbox_address": {"type": "string", "format": "email", "nullable": True,
+                              "description": "The run's own address (run-<token>@CHECKAPP_INBOX_DOMAIN): give it as "
+                                             "the customer's email when ordering; the confirmation email sent there "
+                                             "is attached to the run's email items. Null when no inbox domain is set."},
             "items": {"type": "array", "items": _ref("Item")},
             "answers": {"type": "array", "items": _ref("Answer"), "description": "Current answers only."},
             "urls": {"type": "object", "additionalProperties": {"type": "string", "nullable": True}},

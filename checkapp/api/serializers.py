@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from .. import verdict
 from ..evidence import services as evidence
+from ..inbox.services import inbox_address
 from ..models import Answer, CheckItem, Photo, Run
 from ..runs import services as runs
 
@@ -117,6 +118,7 @@ def run_json(run: Run, locale: str) -> dict:
         "order_reference": run.order_reference,
         "ordered_at": _iso(run.ordered_at),
         "due_date": run.due_date.isoformat() if run.due_date else None,
+        "inbox_address": inbox_address(run),
         "items": items,
         "answers": [answer_json(answer, locale) for answer in answers.values()],
         "urls": {"perform": _url("runs.start", run_id=run.id), "items": _url("runs.perform_list", run_id=run.id),

@@ -26,12 +26,12 @@ def deliver(email_id: int, context: dict, base_url: str) -> None:
     if is_turned_off(email.to, email.kind):
         email.status = "skipped"
         return
-    subject, text, html, unsubscribe = render(email, context, base_url)
-    message = build_message(email, subject, text, html, unsubscribe)
-    email.subject = subject[:300]
     email.attempts += 1
     smtp_url = current_app.config.get("SMTP_URL")
     try:
+        subject, text, html, unsubscribe = render(email, context, base_url)
+        email.subject = subject[:300]
+        message = build_message(email, subject, text, html, unsubscribe)
         if smtp_url:
             transport.send_smtp(message, transport.smtp_settings(smtp_url))
         else:
