@@ -56,11 +56,12 @@ class RunInbox:
             finally:
                 db.session.remove()
 
-    def _deliver(self, recipients: list[str], raw: bytes, arrived_at) -> str:
+    def _deliver(self, recipients: list[str], raw: bytes, arrived_at, content: bytes) -> str:
         started = time.perf_counter()
         with self.app.app_context(), background_writer():
             try:
-                stored = services.receive(recipients, raw, arrived_at)
+                stored = services.receive(recipients, raw, arrived_at, content=content)
+                places = ", ".join(f"run {e.run_id} item {e.item_id}" for e in stored)
                 db.session.commit()
             except services.Refused as refused:
                 db.session.rollback()
@@ -72,7 +73,6 @@ class RunInbox:
                 return "451 4.3.0 Could not store the message now, try again later"
             finally:
                 db.session.remove()
-        places = ", ".join(f"run {e.run_id} item {e.item_id}" for e in stored)
         elapsed = (time.perf_counter() - started) * 1000
         log.info("mail for %s attached to %s in %.0f ms", ", ".join(recipients), places, elapsed)
         return f"250 2.0.0 Attached to {places}"
@@ -88,7 +88,8 @@ class RunInbox:
         arrived_at = utcnow()  # the minute it arrived, measured here
         raw = received_line(session, envelope.rcpt_tos, arrived_at) + envelope.content
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self._deliver, list(envelope.rcpt_tos), raw, arrived_at)
+        return await loop.run_in_executor(None, self._deliver, list(envelope.rcpt_tos), raw, arrived_at,
+                                          envelope.content)
 
 
 def inbox_controller(app: Flask, host: str, port: int) -> Controller:

@@ -75,14 +75,16 @@ def run_for(address: str, now: datetime) -> Run | None:
     return run
 
 
-def client_uuid(raw: bytes, run: Run, item) -> str:
+def client_uuid(content: bytes, run: Run, item) -> str:
     """The same message delivered twice (an SMTP retry) is stored once."""
-    return str(uuid.uuid5(_UUIDS, f"{hashlib.sha256(raw).hexdigest()}:{run.id}:{item.id}"))
+    return str(uuid.uuid5(_UUIDS, f"{hashlib.sha256(content).hexdigest()}:{run.id}:{item.id}"))
 
 
-def receive(addresses: list[str], raw: bytes, arrived_at: datetime) -> list[EmailEvidence]:
+def receive(addresses: list[str], raw: bytes, arrived_at: datetime, *, content: bytes | None = None
+            ) -> list[EmailEvidence]:
     """Attach one message to the email items of each recipient's run. Raises Refused (nothing is
-    stored: the caller rolls back)."""
+    stored: the caller rolls back). `raw` is what is stored (with the server's Received line),
+    `content` what the sender sent (the same content twice is one message)."""
     stored = []
     runs = [run_for(address, arrived_at) for address in addresses]
     if not runs or any(run is None for run in runs):
@@ -90,7 +92,7 @@ def receive(addresses: list[str], raw: bytes, arrived_at: datetime) -> list[Emai
     for run in runs:
         for item in email_items(run):
             try:
-                evidence, _answer = add_email(run, item, raw, client_uuid=client_uuid(raw, run, item),
+                evidence, _answer = add_email(run, item, raw, client_uuid=client_uuid(content or raw, run, item),
                                               arrived_at=arrived_at, source="inbox")
             except EmailRejected as error:
                 raise Refused("554 5.6.0 Not an email CheckApp can read: nothing was stored", error.message) \
