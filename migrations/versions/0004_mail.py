@@ -1,7 +1,7 @@
 """Background jobs, the email log and opt-outs, invites by email, each run's own inbox address
 
 Revision ID: 0004_mail
-Revises: 0001
+Revises: 0002_session_generation
 Create Date: 2026-12-02 08:14:56.387522
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_mail'
-down_revision = '0001'
+down_revision = '0002_session_generation'
 branch_labels = None
 depends_on = None
 
