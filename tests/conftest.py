@@ -217,12 +217,12 @@ def performer(login, staff):
 
 
 @pytest.fixture(autouse=True)
-def _empty_job_queue(app):
-    """Immediate mode keeps retries waiting for their time in memory: start each test with none."""
-    yield
-    from checkapp.jobs import queue
+def _job_queue(app):
+    """The queue is one per process and each create_app() points it at its app: give it back to the
+    session's app, in immediate mode, with no retries left waiting from an earlier test."""
+    from checkapp.jobs import init_queue
 
-    queue.flush()
+    init_queue(app)
 
 
 def free_port() -> int:

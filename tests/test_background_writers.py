@@ -87,9 +87,12 @@ def test_the_inbox_and_jobs_write_while_web_requests_write(app, db, make_checkli
     def job(email_id):
         start.wait()
         try:
-            deliver_email.call_local(email_id, {"tester_name": "T", "run_title": "R", "brief": "B",
-                                                "expires_at": utcnow(), "due_date": None, "sender_name": "S",
-                                                "reply_to": "", "links": {}}, "http://localhost")
+            # The worker's job threads have no app context of their own either; the job pushes its own
+            # (this one only says which app, since other tests made other apps in this process).
+            with app.app_context():
+                deliver_email.call_local(email_id, {"tester_name": "T", "run_title": "R", "brief": "B",
+                                                    "expires_at": utcnow(), "due_date": None, "sender_name": "S",
+                                                    "reply_to": "", "links": {}}, "http://localhost")
             results["job"].append("ok")
         except Exception as error:  # noqa: BLE001 - the test reports what went wrong
             results["job"].append(repr(error))
