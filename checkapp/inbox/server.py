@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import utcnow
 from . import services
 
-log = logging.getLogger("checkapp.inbox")
+log = logging.getLogger("inbox")
 # Room for the Received line the server adds before the message is read like an upload.
 RECEIVED_ROOM = 1024
 SIZE_LIMIT = MAX_EMAIL_BYTES - RECEIVED_ROOM
