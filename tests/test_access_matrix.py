@@ -83,9 +83,9 @@ MATRIX = {
     "invites.welcome": ("GET", "/tester", "404 200 200 410 404 404 404"),
     "invites.reminded": ("GET", "/i/r/{reminder_token}", "410 302 410 410 200 200 200"),
     # --- emails and background jobs: the log for the manager; turning emails off from a signed link
-    "mail.log": ("GET", "/emails", "302 302 302 302 403 403 200"),
+    "mail.log": ("GET", "/emails", "302 403 403 302 403 403 200"),
     "mail.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", "200 200 200 200 200 200 200"),
-    "jobs.failures": ("GET", "/jobs", "302 302 302 302 403 403 200"),
+    "jobs.failures": ("GET", "/jobs", "302 403 403 302 403 403 200"),
     # --- review (manager only)
     "review.queue": ("GET", "/review", "302 403 403 302 403 403 200"),
     "review.run": ("GET", "/review/runs/{run}", "302 403 403 302 403 403 200"),
