@@ -1,5 +1,5 @@
 """The manager's email log, and the public page that turns one kind of email off."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from ..extensions import csrf, db
@@ -16,7 +16,7 @@ bp = Blueprint("mail", __name__)
 @manager_required
 def log():
     page = email_log(request.args.get("page", 1, type=int))
-    return render_template("mail/log.html", page=page, kinds=KINDS)
+    return render_template("mail/log.html", page=page, kinds=KINDS, mail_dir=current_app.config["MAIL_DIR"])
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
