@@ -150,6 +150,9 @@ def test_the_unsubscribe_link_turns_that_kind_of_email_off(client, login, manage
     page = client.get(f"/runs/{other_run.id}/invites", headers=EN).get_data(as_text=True)
     assert "this person turned this kind of email off" in page
 
+    # The page's own button turns them back on.
+    client.post(path, data={"action": "on"})
+    assert "Stop these emails" in client.get(path, headers=EN).get_data(as_text=True)
     assert client.get(path[:-3] + "abc").status_code == 404  # a tampered link
 
 
