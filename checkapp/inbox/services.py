@@ -19,7 +19,7 @@ from ..evidence.services import add_email
 from ..extensions import db
 from ..messages import N_
 from ..models import EmailEvidence, Run
-from ..runs.services import AnswerConflict, AnswerRejected, RunLocked, all_items
+from ..runs.services import AnswerConflict, AnswerRejected, KeyReused, RunLocked, all_items
 
 # An address keeps taking mail while the run is performed and for 30 days after it is accepted.
 OPEN_AFTER_ACCEPTANCE = timedelta(days=30)
@@ -100,7 +100,7 @@ def receive(addresses: list[str], raw: bytes, arrived_at: datetime, *, content: 
             except RunLocked as error:
                 raise Refused("550 5.7.1 This run was already sent: its answers can no longer change, "
                               "nothing was stored", N_("The run was already sent.")) from error
-            except (AnswerRejected, AnswerConflict, ValueError) as error:
+            except (AnswerRejected, AnswerConflict, KeyReused, ValueError) as error:
                 raise Refused("554 5.6.0 The email could not be attached: nothing was stored") from error
             stored.append(evidence)
     return stored

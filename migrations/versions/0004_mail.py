@@ -1,7 +1,7 @@
 """Background jobs, the email log and opt-outs, invites by email, each run's own inbox address
 
 Revision ID: 0004_mail
-Revises: 0002_session_generation
+Revises: 0003_answer_given_at
 Create Date: 2026-12-02 08:14:56.387522
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_mail'
-down_revision = '0002_session_generation'
+down_revision = '0003_answer_given_at'
 branch_labels = None
 depends_on = None
 
