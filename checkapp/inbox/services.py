@@ -20,6 +20,7 @@ from ..extensions import db
 from ..messages import N_
 from ..models import EmailEvidence, Run
 from ..runs.services import AnswerConflict, AnswerRejected, KeyReused, RunLocked, all_items
+from ..verdict import kinds
 
 # An address keeps taking mail while the run is performed and for 30 days after it is accepted.
 OPEN_AFTER_ACCEPTANCE = timedelta(days=30)
@@ -57,7 +58,7 @@ def token_of(address: str) -> str | None:
 
 
 def email_items(run: Run):
-    return [item for item in all_items(run) if item.kind == "email"]
+    return [item for item in all_items(run) if kinds.get(item.kind).receives_email]
 
 
 def is_open(run: Run, now: datetime) -> bool:

@@ -46,6 +46,7 @@ class Kind:
     photos_first: ClassVar[bool] = False  # the item's photos are the answer: show them above the form
     free_text: ClassVar[bool] = False  # the observation is the performer's words, shown whole in the answer form
     evidence_template: ClassVar[str | None] = None  # a partial shown above the answer form
+    receives_email: ClassVar[bool] = False  # mail to the run's own address answers it (checkapp/inbox)
     script: ClassVar[str | None] = None  # a static ES module the answer form needs
 
     @property

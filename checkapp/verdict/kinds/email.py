@@ -16,6 +16,7 @@ class Email(Kind):
                      EditorField("email_phrases", N_("Phrases it must contain, one per line"), "lines"))
     error_field = "email_delay_minutes"
     evidence_template = "evidence/_email.html"
+    receives_email = True
 
     def validate(self, expected):
         result: dict = {}
