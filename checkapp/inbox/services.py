@@ -20,6 +20,7 @@ from ..extensions import db
 from ..messages import N_
 from ..models import EmailEvidence, Run
 from ..runs.services import AnswerConflict, AnswerRejected, KeyReused, RunLocked, all_items
+from ..runs.states import RunState
 from ..verdict import kinds
 
 # An address keeps taking mail while the run is performed and for 30 days after it is accepted.
@@ -62,7 +63,7 @@ def email_items(run: Run):
 
 
 def is_open(run: Run, now: datetime) -> bool:
-    if run.status == "accepted" and run.reviewed_at is not None:
+    if run.status == RunState.ACCEPTED and run.reviewed_at is not None:
         return now < run.reviewed_at + OPEN_AFTER_ACCEPTANCE
     return True
 

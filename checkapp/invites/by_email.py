@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..mail import latest_by_ref, send_mail
 from ..models import Invite, OutgoingEmail, Run, User, utcnow
+from ..runs.states import RunState
 from .services import NewInvite
 
 REMIND_BEFORE = timedelta(days=1)
@@ -89,7 +90,7 @@ def invites_to_remind(now: datetime | None = None) -> list[Invite]:
         select(Invite).join(Run, Run.id == Invite.run_id)
         .where(Invite.tester_email.is_not(None), Invite.reminded_at.is_(None), Invite.revoked_at.is_(None),
                Invite.expires_at > now, Invite.expires_at <= now + REMIND_BEFORE,
-               Invite.created_at <= now - REMIND_BEFORE, Run.status == "planned")
+               Invite.created_at <= now - REMIND_BEFORE, Run.status == RunState.PLANNED)
         .order_by(Invite.id)))
 
 
