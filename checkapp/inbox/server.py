@@ -100,6 +100,8 @@ def inbox_controller(app: Flask, host: str, port: int) -> Controller:
 def serve(app: Flask, bind: str) -> None:
     """Run until SIGINT or SIGTERM."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # aiosmtpd logs every connection at INFO (the controller's own start-up probe included).
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     host, port = parse_bind(bind)
     controller = inbox_controller(app, host, port)
     controller.start()
