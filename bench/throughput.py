@@ -366,6 +366,8 @@ def measure_pages(setup: Setup, app_dir: Path, workdir: Path, args, generate) ->
               f"{'errors':>6}  load average", flush=True)
         hello_results = []
         for name, load in loads.items():
+            if args.pages and name not in args.pages:
+                continue
             average = load_average()
             rounds = []
             for _round in range(args.rounds):
@@ -509,6 +511,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections of the load generator")
     parser.add_argument("--writers", type=int, default=50, help="testers writing at once (0: skip)")
     parser.add_argument("--writers-seconds", type=float, default=60)
+    parser.add_argument("--pages", type=lambda text: [name.strip() for name in text.split(",")], default=None,
+                        help=f"measure only these, comma-separated: {', '.join(PAGES)}")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator even with wrk")
     args = parser.parse_args()
     app_dir = args.app_dir.resolve()

@@ -49,12 +49,15 @@ def register_template_helpers(app: Flask) -> None:
 
     from . import verdict
     from .fixes.states import FixKind, FixState
+    from .forms import template_csrf_token
+    from .i18n import template_translations
     from .inbox.services import inbox_address
     from .navigation import template_helpers
     from .runs import states as run_states
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.context_processor(template_helpers)
+    for helpers in (template_helpers, template_translations, template_csrf_token):
+        app.context_processor(helpers)
     # Templates compare states and outcomes with these, never with spelled-out strings.
     app.jinja_env.globals.update(
         RunState=run_states.RunState, run_states=run_states, FixState=FixState, FixKind=FixKind,

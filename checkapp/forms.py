@@ -1,5 +1,6 @@
 """Forms shared by every area, and the base class of every form."""
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms.widgets import HiddenInput
 
 
@@ -16,3 +17,17 @@ class Form(FlaskForm):
 
 class ButtonForm(Form):
     """An empty form: gives a button its CSRF token."""
+
+
+def template_csrf_token() -> dict:
+    """`csrf_token()` for one page: made once, however many forms the page has (Flask-WTF's
+    reads its settings and the session again at every call, eight times on an item screen)."""
+    token = None
+
+    def csrf_token() -> str:
+        nonlocal token
+        if token is None:
+            token = generate_csrf()
+        return token
+
+    return {"csrf_token": csrf_token}

@@ -6,7 +6,10 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from flask import request
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 LOCALES = ("fr", "en")
 LOCALE_COOKIE = "lang"
@@ -77,3 +80,30 @@ def utc_to_local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def template_translations() -> dict:
+    """`_`/`gettext` and `ngettext` for one page, bound to the request's catalog.
+
+    Flask-Babel's own look the catalog up again for every string (through the request context,
+    the app and the locale: most of the cost of ~50 strings a page). Same behaviour as Jinja's
+    "newstyle" gettext: the text is a format string, %(name)s filled in, escaped in HTML.
+    """
+    translations = get_translations()
+
+    def fill(context, text: str, variables: dict) -> str:
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables if variables or "%" in text else text
+
+    @pass_context
+    def gettext(context, message: str, /, **variables) -> str:
+        return fill(context, translations.ugettext(message), variables)
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
+        variables.setdefault("num", num)
+        return fill(context, translations.ungettext(singular, plural, num), variables)
+
+    # `_` itself, not Jinja's alias that looks `gettext` up again at every call.
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

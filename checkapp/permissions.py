@@ -17,6 +17,7 @@ from .extensions import db, login_manager
 from .invites.pages import lapsed_refusal
 from .models import Invite, Run, utcnow
 from .runs.perform import Actor
+from .runs.services import WITH_ITEMS
 
 INVITE_SESSION_KEY = "invite_id"
 
@@ -99,7 +100,7 @@ def get_run_or_404(run_id: int, *, to_perform: bool = False) -> Run:
 
     One exception: a tester whose invite for this very run lapsed mid-test gets the invite's
     410 page, which says why and whom to ask, instead of a dead end."""
-    run = db.session.get(Run, run_id)
+    run = db.session.get(Run, run_id, options=WITH_ITEMS)
     allowed = run is not None and (can_perform(run) if to_perform else can_view(run))
     if not allowed:
         invite = lapsed_invite(run_id) if run is not None else None

@@ -45,8 +45,9 @@ def email_evidence_for(run: Run, item) -> services.EmailSummary | None:
 
 
 @bp.app_template_global()
-def photo_upload_form() -> PhotoUploadForm:
-    return PhotoUploadForm(formdata=None)
+def new_client_uuid() -> str:
+    """The client UUID of an upload form drawn now (see forms._WithClientUuid)."""
+    return new_key()
 
 
 @bp.app_template_global()

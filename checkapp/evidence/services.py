@@ -17,7 +17,7 @@ from ..extensions import db
 from ..i18n import local_now, local_to_utc
 from ..messages import N_
 from ..models import Answer, CheckItem, EmailEvidence, Photo, Run, User, new_key, utcnow
-from ..runs.services import KeyReused, RunLocked, is_editable, item_belongs, lock_run, save_answer
+from ..runs.services import KeyReused, RunLocked, is_editable, item_belongs, item_of_run, lock_run, save_answer
 
 __all__ = [
     "EmailSummary",
@@ -70,12 +70,6 @@ def _after_rollback(session: Session) -> None:
 
 
 # --- photos ------------------------------------------------------------------------------------
-
-def item_of_run(run: Run, item_id: int) -> CheckItem | None:
-    """The item if it belongs to one of the run's checklist versions."""
-    item = db.session.get(CheckItem, item_id)
-    return item if item is not None and item_belongs(run, item) else None
-
 
 def _photo_by_uuid(client_uuid: str) -> Photo | None:
     return db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))

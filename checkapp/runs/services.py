@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 
 from .. import signals, verdict
 from ..extensions import db
@@ -101,6 +102,11 @@ def create_run(*, title: str, brief: str, versions: list[ChecklistVersion], perf
     return run
 
 
+# Load a run with its checklists, their versions and their items in one query, not one per version:
+# a run's pages, the API and every answer need them (`get_run_or_404` loads runs this way).
+WITH_ITEMS = (joinedload(Run.checklists).joinedload(RunChecklist.version).joinedload(ChecklistVersion.items),)
+
+
 def run_items(run: Run) -> list[tuple[ChecklistVersion, list[CheckItem]]]:
     return [(link.version, list(link.version.items)) for link in run.checklists]
 
@@ -130,14 +136,23 @@ def item_belongs(run: Run, item: CheckItem) -> bool:
     return any(link.version_id == item.version_id for link in run.checklists)
 
 
+def item_of_run(run: Run, item_id: int) -> CheckItem | None:
+    """The item if it belongs to one of the run's checklist versions (found among the run's items)."""
+    return next((item for item in all_items(run) if item.id == item_id), None)
+
+
 def lock_run(run: Run) -> None:
     """Take the run's row lock before checking its state and changing it.
 
     Two workers saving into one run (or saving while it is submitted) must not interleave:
-    on PostgreSQL the row lock makes them take turns and re-read the run; SQLite needs none,
-    its writing requests already take the database lock up front (BEGIN IMMEDIATE).
+    on PostgreSQL the row lock makes them take turns, and the run's columns are read again
+    under it (its items, which never change, stay loaded). SQLite needs neither: a writing
+    transaction holds the database's lock from its first statement (BEGIN IMMEDIATE), and the
+    session forgets what it loaded at the end of every transaction, so the run was read under it.
     """
-    db.session.refresh(run, with_for_update=True)
+    if db.engine.dialect.name == "sqlite":
+        return
+    db.session.refresh(run, [column.key for column in inspect(Run).column_attrs], with_for_update=True)
 
 
 def check_given_at(run: Run, given_at: datetime | None, now: datetime) -> datetime:
@@ -168,7 +183,7 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
     if not item_belongs(run, item):
         raise ValueError(f"item {item.id} is not part of run {run.id}")
     note = (note or "").strip()
-    existing = db.session.scalar(select(Answer).where(Answer.client_uuid == client_uuid))
+    existing, current = _stored_and_current(run, item, client_uuid)
     if existing is not None:
         return _stored_before(existing, run, item, observed, note), False
     if not is_editable(run):
@@ -176,12 +191,9 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
     now = utcnow()
     given_at = check_given_at(run, given_at, now)
     result = _judge(item, observed)
-    db.session.execute(
-        update(Answer)
-        .where(Answer.run_id == run.id, Answer.item_id == item.id, Answer.is_current.is_(True))
-        .values(is_current=False)
-        .execution_options(synchronize_session="fetch")
-    )
+    if current is not None:
+        current.is_current = False
+        db.session.flush()  # before the new row: one current answer per item, which the database checks
     answer = Answer(client_uuid=client_uuid, run_id=run.id, item_id=item.id, item_key=item.item_key,
                     is_current=True, value=observed, note=note, outcome=result.outcome, gap=result.gap,
                     detail=result.detail, answered_at=now, given_at=given_at,
@@ -193,6 +205,20 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
         run.started_at = given_at
     db.session.flush()
     return answer, True
+
+
+def _stored_and_current(run: Run, item: CheckItem, client_uuid: str) -> tuple[Answer | None, Answer | None]:
+    """In one query: the answer stored under this client_uuid before (a retry), and the item's current one."""
+    rows = db.session.scalars(select(Answer).where(
+        (Answer.client_uuid == client_uuid)
+        | ((Answer.run_id == run.id) & (Answer.item_id == item.id) & Answer.is_current.is_(True))))
+    existing = current = None
+    for answer in rows:
+        if answer.client_uuid == client_uuid:
+            existing = answer
+        else:
+            current = answer
+    return existing, current
 
 
 def _stored_before(existing: Answer, run: Run, item: CheckItem, observed: dict, note: str) -> Answer:
