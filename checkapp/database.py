@@ -3,9 +3,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from .extensions import db
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -20,13 +22,30 @@ def writes_on_get(view):
     return view
 
 
+def reads_first(view):
+    """Mark a POST view whose slow work comes before its writes (decoding a photo): its first
+    transaction only reads (who may, is this a retry) and starts without the write lock, until
+    `start_writing()` ends it. Other writers do not wait while the photo is decoded."""
+    view.reads_first = True
+    return view
+
+
+def start_writing() -> None:
+    """End the request's reading transaction (forgetting what it loaded): the next one takes the
+    write lock, so what is read from then on is read under it."""
+    db.session.rollback()
+    if has_request_context():
+        g.writing = True
+
+
 def request_writes() -> bool:
-    """Whether the current request may write: any non-GET, or a GET view marked `writes_on_get`."""
+    """Whether the current request may write: any non-GET (a `reads_first` view only once it
+    `start_writing()`), or a GET view marked `writes_on_get`."""
     if not has_request_context():
         return False
-    if request.method not in READ_ONLY_METHODS:
-        return True
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if request.method not in READ_ONLY_METHODS:
+        return not getattr(view, "reads_first", False) or g.get("writing", False)
     return getattr(view, "writes_on_get", False)
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from ..database import reads_first
 from ..errors import json_error
 from ..extensions import db
 from ..messages import UserError
@@ -82,24 +83,29 @@ def post_answer(run_id: int):
     run = get_run_or_404(run_id, to_perform=True)
     body = json_object()
     answer, created = perform.record_answer(run, body.get("item_id"), body, current_actor(run))
+    # Built from the rows in hand: after the commit they would be read again (on SQLite, under the write lock).
+    stored = answer_json(answer, current_locale())
     db.session.commit()
-    return jsonify(answer_json(answer, current_locale())), 201 if created else 200
+    return jsonify(stored), 201 if created else 200
 
 
 @bp.post("/api/v1/runs/<int:run_id>/photos")
+@reads_first
 def post_photo(run_id: int):
     run = get_run_or_404(run_id, to_perform=True)
     upload = request.files.get("photo")
     photo, created = perform.add_photo(run, request.form.get("item_id"), request.form,
                                        upload.read() if upload is not None else None)
+    stored = photo_json(photo, created)
     db.session.commit()
-    return jsonify(photo_json(photo, created)), 201 if created else 200
+    return jsonify(stored), 201 if created else 200
 
 
 @bp.post("/api/v1/runs/<int:run_id>/submit")
 def post_submit(run_id: int):
     run = get_run_or_404(run_id, to_perform=True)
     perform.submit(run, json_object(), current_actor(run))  # a replay answers with the run as it is now
-    db.session.commit()
     submitted_at = run.submitted_at.isoformat() + "Z" if run.submitted_at else None
-    return jsonify(id=run.id, status=run.status, submitted_at=submitted_at)
+    sent = {"id": run.id, "status": run.status, "submitted_at": submitted_at}
+    db.session.commit()
+    return jsonify(sent)

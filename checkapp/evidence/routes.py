@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import errors, permissions
 from ..api.serializers import photo_json
+from ..database import reads_first
 from ..errors import json_error, render_error, wants_json
 from ..extensions import db
 from ..forms import ButtonForm
@@ -64,18 +65,18 @@ def _item_or_404(run: Run, item_id: int):
     return item
 
 
-def _back_to_item(run: Run, item_id: int):
-    return redirect(url_for("runs.perform_item", run_id=run.id, item_id=item_id), code=303)
+def _back_to_item(run_id: int, item_id: int):
+    return redirect(url_for("runs.perform_item", run_id=run_id, item_id=item_id), code=303)
 
 
-def _refuse(run: Run, item_id: int, error: UserError):
+def _refuse(run_id: int, item_id: int, error: UserError):
     """A refusal: JSON with its status for the page's script, a flash and the item page for people."""
     db.session.rollback()
     message = _(error.message, **error.params)
     if wants_json():
         return json_error(error.page_status, message)
     flash(message, "error")
-    return _back_to_item(run, item_id)
+    return _back_to_item(run_id, item_id)
 
 
 def _with_client_uuid(form) -> dict:
@@ -104,26 +105,28 @@ def too_large(error):
 # --- photos --------------------------------------------------------------------------------------
 
 @bp.post("/runs/<int:run_id>/items/<int:item_id>/photos")
+@reads_first
 def upload_photos(run_id: int, item_id: int):
     run = permissions.get_run_or_404(run_id, to_perform=True)
-    item = _item_or_404(run, item_id)
+    _item_or_404(run, item_id)
     form = PhotoUploadForm()
     if not form.validate_on_submit():
         abort(400)
     blobs = [f.read() for f in request.files.getlist(form.photo.name) if f and f.filename]
     try:
-        added = perform.add_photos(run, item.id, _photo_fields(form), blobs)
+        added = perform.add_photos(run, item_id, _photo_fields(form), blobs)
     except UserError as error:
-        return _refuse(run, item.id, error)
+        return _refuse(run_id, item_id, error)
+    response = _photos_json(added) if wants_json() else None  # from the rows in hand, before they expire
     db.session.commit()
-    if wants_json():
-        return _photos_json(added)
+    if response is not None:
+        return response
     for error in added.refused:
         flash(_(error.message, **error.params), "error")
     if added.saved:
         count = len(added.saved)
         flash(_("Photo added.") if count == 1 else _("%(num)s photos added.", num=count), "success")
-    return _back_to_item(run, item.id)
+    return _back_to_item(run_id, item_id)
 
 
 def _photos_json(added: perform.Photos):
@@ -144,7 +147,7 @@ def delete_photo(run_id: int, photo_id: int):
     item_id = photo.item_id
     if request.method == "GET":
         if not is_editable(run):
-            return _refuse(run, item_id, RunLocked(services.PHOTOS_LOCKED))
+            return _refuse(run_id, item_id, RunLocked(services.PHOTOS_LOCKED))
         return render_template("evidence/confirm_delete.html", run=run, photo=photo,
                                item=services.item_of_run(run, item_id), form=ButtonForm())
     if not ButtonForm().validate_on_submit():
@@ -152,12 +155,12 @@ def delete_photo(run_id: int, photo_id: int):
     try:
         services.delete_photo(photo, current_app.config["PHOTO_DIR"])
     except UserError as error:
-        return _refuse(run, item_id, error)
+        return _refuse(run_id, item_id, error)
     db.session.commit()
     if wants_json():
         return "", 204
     flash(_("Photo removed."), "success")
-    return _back_to_item(run, item_id)
+    return _back_to_item(run_id, item_id)
 
 
 @bp.get("/photos/<int:photo_id>/<variant>")
@@ -207,12 +210,12 @@ def upload_email(run_id: int, item_id: int):
         saved = perform.add_email(run, item.id, {**_with_client_uuid(form), "raw": raw},
                                   permissions.current_actor(run))
     except UserError as error:
-        return _refuse(run, item.id, error)
+        return _refuse(run_id, item_id, error)
+    evidence, answer = saved.evidence, saved.answer
+    body = {"id": evidence.id, "sender": evidence.sender, "subject": evidence.subject,  # before they expire
+            "answer_id": answer.id, "outcome": answer.outcome, "gap": answer.gap}
     db.session.commit()
     if wants_json():
-        evidence, answer = saved.evidence, saved.answer
-        body = jsonify(email={"id": evidence.id, "sender": evidence.sender, "subject": evidence.subject,
-                              "answer_id": answer.id, "outcome": answer.outcome, "gap": answer.gap})
-        return body, 201 if saved.created else 200
+        return jsonify(email=body), 201 if saved.created else 200
     flash(_("Email added: the verdict below is based on it."), "success")
-    return _back_to_item(run, item.id)
+    return _back_to_item(run_id, item_id)

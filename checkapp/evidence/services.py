@@ -26,12 +26,16 @@ __all__ = [
     "add_email",
     "add_photo",
     "delete_photo",
+    "discard",
     "duplicate_of",
     "email_summary",
+    "ingest",
     "item_of_run",
+    "keep",
     "latest_email",
     "photo_checks",
     "same_photo_in_run",
+    "stored_photo",
 ]
 
 
@@ -75,10 +79,10 @@ def _photo_by_uuid(client_uuid: str) -> Photo | None:
     return db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
 
 
-def _stored_before(run: Run, item: CheckItem, client_uuid: str | None) -> Photo | None:
+def stored_photo(run_id: int, item_id: int, client_uuid: str | None) -> Photo | None:
     """The photo already stored under this client_uuid (a retry), if any; KeyReused if not this item's."""
     existing = _photo_by_uuid(client_uuid) if client_uuid else None
-    if existing is not None and (existing.run_id, existing.item_id) != (run.id, item.id):
+    if existing is not None and (existing.run_id, existing.item_id) != (run_id, item_id):
         raise KeyReused()
     return existing
 
@@ -86,31 +90,61 @@ def _stored_before(run: Run, item: CheckItem, client_uuid: str | None) -> Photo 
 def add_photo(run: Run, item: CheckItem, data: bytes, *, photo_dir: str, max_bytes: int,
               client_uuid: str | None = None, taken_at: datetime | None = None,
               source: str | None = None) -> tuple[Photo, bool]:
-    """Store one photo for an item of a run; returns (photo, created).
+    """Store one photo for an item of a run, in one go under the run's lock; returns (photo, created).
 
     ``taken_at`` (naive UTC) and ``source`` (one of photos.SOURCES) are what the phone read before it
     shrank the photo, which drops its EXIF; without them the server reads what the file still holds.
     The same client_uuid again returns the stored photo (False) and writes nothing.
     Raises RunLocked, KeyReused (client_uuid used for another item), photos.PhotoRejected
     (nothing stored); ValueError for an item not in the run (callers check that first).
+    The pages and the API decode the photo before taking the lock instead: `ingest`, then `keep`.
     """
     lock_run(run)
-    if (existing := _stored_before(run, item, client_uuid)) is not None:
+    if (existing := stored_photo(run.id, item.id, client_uuid)) is not None:
         return existing, False
     if not is_editable(run):
         raise RunLocked()
     if not item_belongs(run, item):
         raise ValueError(f"item {item.id} is not part of run {run.id}")
+    return keep(run, item.id, ingest(data, photo_dir=photo_dir, max_bytes=max_bytes, taken_at=taken_at,
+                                     source=source), client_uuid=client_uuid, photo_dir=photo_dir)
+
+
+def ingest(data: bytes, *, photo_dir: str, max_bytes: int, taken_at: datetime | None = None,
+           source: str | None = None) -> Photo:
+    """The slow part, which needs no lock: decode, check and shrink the photo, write its files.
+    Returns its row, not added yet (`keep` adds it, `discard` removes the files); PhotoRejected
+    if the bytes are not a photo we keep."""
     # Cameras write EXIF times in local time, without a zone.
     stored = photos.ingest(data, photo_dir, max_bytes=max_bytes, now=local_now())
     taken_at = taken_at or local_to_utc(stored.taken_at)
-    photo = Photo(
-        client_uuid=client_uuid or new_key(), run_id=run.id, item_id=item.id,
-        display_name=stored.display_name, thumb_name=stored.thumb_name,
-        width=stored.width, height=stored.height, byte_size=stored.byte_size,
-        content_type=stored.content_type, sha256=stored.sha256,
-        taken_at=taken_at, source_hint=source or photos.source_hint(taken_at, utcnow()),
-    )
+    return Photo(display_name=stored.display_name, thumb_name=stored.thumb_name,
+                 width=stored.width, height=stored.height, byte_size=stored.byte_size,
+                 content_type=stored.content_type, sha256=stored.sha256,
+                 taken_at=taken_at, source_hint=source or photos.source_hint(taken_at, utcnow()))
+
+
+def discard(photo: Photo, photo_dir: str) -> None:
+    """Remove the files of an ingested photo that will not be kept."""
+    photos.delete_files(photo_dir, photo.display_name, photo.thumb_name)
+
+
+def keep(run: Run, item_id: int, photo: Photo, *, client_uuid: str | None, photo_dir: str) -> tuple[Photo, bool]:
+    """Add the row of an ingested photo of an item of the run, under the run's lock; returns (photo,
+    created). A retry stored meanwhile is returned instead (False) and the new files go, as they do
+    when the run was sent meanwhile (RunLocked)."""
+    try:
+        lock_run(run)
+        existing = stored_photo(run.id, item_id, client_uuid)
+        if existing is None and not is_editable(run):
+            raise RunLocked()
+    except BaseException:
+        discard(photo, photo_dir)
+        raise
+    if existing is not None:
+        discard(photo, photo_dir)
+        return existing, False
+    photo.client_uuid, photo.run_id, photo.item_id = client_uuid or new_key(), run.id, item_id
     return _insert(photo, photo_dir)
 
 

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..database import start_writing
 from ..evidence import services as evidence
 from ..extensions import db
 from ..messages import N_, UserError
@@ -94,21 +95,41 @@ def record_answer(run: Run, item_id: object, fields: Mapping, actor: Actor) -> S
 def add_photos(run: Run, item_id: object, fields: Mapping, blobs: list[bytes]) -> Photos:
     """Store each blob as a photo of the item. One client_uuid covers them all (each photo gets
     its own, derived from it), so sending the same form again stores nothing twice. `taken_at` (one
-    per blob) and `source` are what the phone read before shrinking the photos."""
+    per blob) and `source` are what the phone read before shrinking the photos.
+
+    The slow part comes first, without the run's lock (on SQLite, the whole database's): retries
+    are answered from what is stored and each new photo is decoded, checked, shrunk and written.
+    Then `start_writing()`, and the lock is held only to add the rows."""
     if not blobs:
         raise UserError(N_("No photo was received. Take a photo or choose one from the gallery."), status=400)
     fields = clean.cleaned(fields)
     keys, times = clean.client_uuids(fields, len(blobs)), clean.taken_times(fields, len(blobs))
     item, source = item_of(run, item_id), clean.source(fields)
-    config = current_app.config
-    result = Photos()
-    for blob, key, taken_at in zip(blobs, keys, times, strict=True):
-        try:
-            result.saved.append(Saved(*evidence.add_photo(
-                run, item, blob, client_uuid=key, photo_dir=config["PHOTO_DIR"],
-                max_bytes=config["MAX_PHOTO_BYTES"], taken_at=taken_at, source=source)))
-        except PhotoRejected as refused:
-            result.refused.append(refused)
+    run_id, item_id = run.id, item.id  # after start_writing() every loaded row is read again
+    stored = [evidence.stored_photo(run_id, item_id, key) for key in keys]
+    if not services.is_editable(run) and None in stored:
+        raise services.RunLocked()
+    result, ingested = Photos(), {}
+    photo_dir, max_bytes = current_app.config["PHOTO_DIR"], current_app.config["MAX_PHOTO_BYTES"]
+    try:
+        for index, (blob, taken_at) in enumerate(zip(blobs, times, strict=True)):
+            if stored[index] is None:
+                try:
+                    ingested[index] = evidence.ingest(blob, photo_dir=photo_dir, max_bytes=max_bytes,
+                                                      taken_at=taken_at, source=source)
+                except PhotoRejected as refused:
+                    result.refused.append(refused)
+        start_writing()
+    except BaseException:
+        for photo in ingested.values():
+            evidence.discard(photo, photo_dir)
+        raise
+    for index, key in enumerate(keys):
+        if stored[index] is not None:
+            result.saved.append(Saved(stored[index], False))
+        elif index in ingested:
+            result.saved.append(Saved(*evidence.keep(run, item_id, ingested.pop(index), client_uuid=key,
+                                                     photo_dir=photo_dir)))
     return result
 
 

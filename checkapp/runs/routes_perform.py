@@ -62,8 +62,8 @@ def perform_item(run_id: int, item_id: int):
             db.session.rollback()
             error, status = _(refused.message, **refused.params), refused.page_status
         else:
-            db.session.commit()
-            return redirect(url_for("runs.perform_item", run_id=run.id, item_id=item.id, saved=1), code=303)
+            db.session.commit()  # then nothing more is read: the run and the item would be read again
+            return redirect(url_for("runs.perform_item", run_id=run_id, item_id=item_id, saved=1), code=303)
     return render_item(run, items, position, error=error), status
 
 

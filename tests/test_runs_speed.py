@@ -1,0 +1,216 @@
+"""What a phone hits all day stays cheap (issue 11): SQL statements counted per request, translations
+and the CSRF token made once per page, a photo decoded before the write lock. Figures: bench/throughput.py."""
+import io
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import flask_babel
+import flask_wtf.csrf
+import pytest
+from flask import render_template_string
+from PIL import Image
+from sqlalchemy import event, func, select, update
+
+from checkapp.evidence import services as evidence
+from checkapp.models import Answer, Photo, Run
+from checkapp.runs import services
+
+EN = {"Accept-Language": "en"}
+
+
+@contextmanager
+def statements(db):
+    """The SQL statements the database is sent inside the block, in order."""
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def answered(db, run, item, value=5):
+    services.save_answer(db.session.get(Run, run.id), item, {"value": value}, client_uuid=str(uuid.uuid4()))
+    db.session.commit()
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (30, 160, 90)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def ids(run, db):
+    """(run id, the number item's id, the yes/no item's id) of an in-progress run whose number item has an
+    answer: the next answer to it supersedes one, the common case."""
+    items = {item.kind: item for item in run.checklists[0].version.items}
+    answered(db, run, items["number"])
+    return run.id, items["number"].id, items["yes_no"].id
+
+
+@pytest.fixture
+def photo_dir(app, tmp_path):
+    before = app.config["PHOTO_DIR"]
+    app.config["PHOTO_DIR"] = str(tmp_path / "photos")
+    yield tmp_path / "photos"
+    app.config["PHOTO_DIR"] = before
+
+
+# --- the write path -------------------------------------------------------------------------------
+
+def test_an_answer_through_the_api_takes_at_most_six_statements_in_one_transaction(performer, ids, db):
+    run_id, item_id, _yes_no = ids
+    body = {"client_uuid": str(uuid.uuid4()), "item_id": item_id, "value": {"value": 2}}
+    with statements(db) as seen:
+        response = performer.post(f"/api/v1/runs/{run_id}/answers", json=body, headers=EN)
+    assert response.status_code == 201
+    assert response.get_json()["gap_text"] == "as promised"  # the response is whole without reading again
+    assert len(seen) <= 6, seen
+    if db.engine.dialect.name == "sqlite":
+        assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"], seen
+    current = db.session.scalars(select(Answer).where(Answer.item_id == item_id, Answer.is_current.is_(True))).all()
+    assert [answer.value for answer in current] == [{"value": 2}]
+
+
+def test_an_answer_from_the_page_takes_at_most_six_statements(performer, ids, db):
+    run_id, item_id, _yes_no = ids
+    with statements(db) as seen:
+        response = performer.post(f"/runs/{run_id}/items/{item_id}",
+                                  data={"client_uuid": str(uuid.uuid4()), "value": "2"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/items/{item_id}?saved=1")
+    assert len(seen) <= 6, seen
+
+
+def test_a_retry_of_an_answer_is_still_answered_with_the_stored_one(performer, ids, db):
+    run_id, item_id, _yes_no = ids
+    body = {"client_uuid": str(uuid.uuid4()), "item_id": item_id, "value": {"value": 2}}
+    first = performer.post(f"/api/v1/runs/{run_id}/answers", json=body, headers=EN)
+    again = performer.post(f"/api/v1/runs/{run_id}/answers", json=body, headers=EN)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json() == first.get_json()
+
+
+def test_a_photo_is_decoded_before_the_write_lock_is_taken(performer, ids, db, photo_dir, monkeypatch):
+    """On SQLite the run's lock is the database's: nobody else may write while a photo is decoded."""
+    run_id, _number, item_id = ids
+    events = []
+    ingest = evidence.photos.ingest
+
+    def recorded_ingest(*args, **kwargs):
+        events.append("decode")
+        return ingest(*args, **kwargs)
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.startswith("BEGIN IMMEDIATE") or "FOR UPDATE" in statement:
+            events.append("lock")
+
+    monkeypatch.setattr(evidence.photos, "ingest", recorded_ingest)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = performer.post(f"/api/v1/runs/{run_id}/photos", content_type="multipart/form-data",
+                                  data={"client_uuid": str(uuid.uuid4()), "item_id": str(item_id),
+                                        "photo": (io.BytesIO(jpeg()), "photo.jpg")}, headers=EN)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 201
+    assert events[0] == "decode" and "lock" in events, events
+    assert db.session.scalar(select(func.count(Photo.id))) == 1
+
+
+def test_a_photo_whose_run_was_sent_while_it_was_decoded_is_refused_and_its_files_go(
+        performer, ids, db, photo_dir, monkeypatch):
+    run_id, _number, item_id = ids
+    ingest = evidence.photos.ingest
+
+    def ingest_while_the_run_is_sent(*args, **kwargs):
+        stored = ingest(*args, **kwargs)
+        with db.engine.begin() as other_worker:
+            other_worker.execute(update(Run).where(Run.id == run_id).values(status="submitted"))
+        return stored
+
+    monkeypatch.setattr(evidence.photos, "ingest", ingest_while_the_run_is_sent)
+    response = performer.post(f"/runs/{run_id}/items/{item_id}/photos", content_type="multipart/form-data",
+                              data={"photo": (io.BytesIO(jpeg()), "photo.jpg")},
+                              headers={"Accept": "application/json", **EN})
+    assert response.status_code == 409  # the page's status for a sent run
+    assert db.session.scalar(select(func.count(Photo.id))) == 0
+    assert not [path for path in Path(photo_dir).rglob("*") if path.is_file()]
+
+
+def test_a_photo_upload_reads_first_then_takes_the_write_lock(performer, ids, db, photo_dir):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    run_id, _number, item_id = ids
+    with statements(db) as seen:
+        response = performer.post(f"/runs/{run_id}/items/{item_id}/photos", content_type="multipart/form-data",
+                                  data={"photo": (io.BytesIO(jpeg()), "photo.jpg")})
+    assert response.status_code == 303
+    assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"], seen
+
+
+# --- the read path --------------------------------------------------------------------------------
+
+def test_the_item_screen_loads_a_runs_checklists_and_items_in_one_query(performer, make_run, make_checklist,
+                                                                        staff, db):
+    def statements_of_item_screen(checklists):
+        run = make_run(performer=staff, checklists=[make_checklist(name=f"List {n}") for n in range(checklists)])
+        item = run.checklists[-1].version.items[0]
+        run_id, item_id = run.id, item.id
+        answered(db, run, item)
+        with statements(db) as seen:
+            assert performer.get(f"/runs/{run_id}/items/{item_id}").status_code == 200
+        return seen
+
+    one, three = statements_of_item_screen(1), statements_of_item_screen(3)
+    assert len(three) == len(one) <= 5, three
+
+
+def test_a_page_looks_its_catalog_up_once_not_at_every_string(performer, ids, db, monkeypatch):
+    run_id, item_id, _yes_no = ids
+    lookups = []
+    real = flask_babel.Domain.get_translations
+
+    def counted(self):
+        lookups.append(1)
+        return real(self)
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
+    page = performer.get(f"/runs/{run_id}/items/{item_id}", headers=EN)
+    assert page.status_code == 200 and "Not applicable" in page.get_data(as_text=True)
+    assert len(lookups) <= 5  # the page has ~50 strings
+
+
+def test_a_page_makes_its_csrf_token_once_for_all_its_forms(app, performer, ids, db, monkeypatch, csrf_on):
+    run_id, item_id, _yes_no = ids
+    made = []
+    real = flask_wtf.csrf.generate_csrf
+
+    def counted(*args, **kwargs):
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setitem(app.jinja_env.globals, "csrf_token", counted)  # Flask-WTF's, for every template
+    monkeypatch.setattr("checkapp.forms.generate_csrf", counted, raising=False)
+    page = performer.get(f"/runs/{run_id}/items/{item_id}").get_data(as_text=True)
+    tokens = {line.split('value="')[1].split('"')[0] for line in page.splitlines() if 'name="csrf_token"' in line}
+    assert len(tokens) == 1 and page.count('name="csrf_token"') >= 3
+    assert len(made) == 1
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("{{ _('Hello %(name)s', name='<b>') }}", "Hello &lt;b&gt;"),
+    ("{{ _('100%% sure') }}", "100% sure"),
+    ("{{ _('Plain') }}", "Plain"),
+    ("{{ ngettext('%(num)s photo', '%(num)s photos', 2) }}", "2 photos"),
+    ("{{ ngettext('%(num)s photo', '%(num)s photos', 1, num='{n}') }}", "{n} photo"),
+    ("{{ gettext('Next') }}", "Suivant"),
+])
+def test_page_translations_behave_as_jinjas(app, source, expected):
+    with app.test_request_context("/", headers={"Accept-Language": "fr" if "Next" in source else "en"}):
+        assert render_template_string(source) == expected
