@@ -85,7 +85,7 @@ async function photoFile(request) {
   }
 }
 
-// Static files of the shell: from the cache (renewed with each version), else the network.
+// Static files of the shell and the outbox's words: from the cache (renewed with each version), else the network.
 async function cacheFirst(request) {
   const cached = await caches.match(request, { ignoreSearch: true });
   if (cached) return cached;
@@ -101,7 +101,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
     event.respondWith(OFFLINE_PAGES.test(url.pathname) ? networkFirst(request) : offlineFallback(request));
-  } else if (url.pathname.startsWith("/static/")) {
+  } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/words/")) {
     event.respondWith(cacheFirst(request));
   } else if (PHOTO_FILES.test(url.pathname)) {
     event.respondWith(photoFile(request));

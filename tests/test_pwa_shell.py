@@ -1,5 +1,6 @@
 """The installable app: service worker, manifest, icons, offline and outbox pages, headers."""
 import gzip
+import html
 import io
 import json
 import re
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from checkapp.pwa import shell
 from checkapp.pwa.shell import shell_version
+from checkapp.pwa.words import words_version
 
 EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
@@ -162,13 +165,46 @@ def test_offline_and_outbox_pages_work_without_signing_in(client, path):
     assert client.get(path, headers=EN).status_code == 200
 
 
+def words_of(client, page: str) -> dict:
+    """The outbox's words that a page names (its indicator's data-words)."""
+    url = html.unescape(re.search(r'id="outbox-status"[^>]* data-words="([^"]+)"', page)[1])
+    return client.get(url).get_json()
+
+
 def test_outbox_indicator_words_come_translated_from_the_server(client):
     page = client.get("/offline", headers=FR).get_data(as_text=True)
     assert 'id="outbox-status"' in page and 'aria-live="polite"' in page
-    assert 'data-all-sent="Tout est envoyé"' in page
-    assert 'data-answers-other="{n} réponses"' in page
+    assert words_of(client, page)["allSent"] == "Tout est envoyé"
+    assert words_of(client, page)["answersOther"] == "{n} réponses"
     en = client.get("/offline", headers=EN).get_data(as_text=True)
-    assert 'data-waiting-offline="{x} waiting — will send when back online"' in en
+    assert words_of(client, en)["waitingOffline"] == "{x} waiting — will send when back online"
+
+
+def test_outbox_words_are_a_file_per_language_kept_with_the_shell_not_in_every_page(client):
+    page = client.get("/offline", headers=FR).get_data(as_text=True)
+    assert "Tout est envoyé" not in page and "data-all-sent" not in page
+    response = client.get(f"/words/fr.json?v={words_version()}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Set-Cookie" not in response.headers
+    assert client.get("/words/de.json").status_code == 404
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", client.get("/sw.js").get_data(as_text=True))[1])
+    assert {f"/words/{lang}.json?v={words_version()}" for lang in ("fr", "en")} <= set(shell)
+    assert "/words/" in (STATIC / "sw.js").read_text()  # served from the cache, offline too
+
+
+def test_the_shell_version_changes_with_the_catalogs(monkeypatch, tmp_path):
+    """The shell's pages and the outbox's words are made from them."""
+    static = tmp_path / "static"
+    (static / "js").mkdir(parents=True)
+    (static / "js" / "app.js").write_text("x")
+    catalogs = tmp_path / "translations"
+    (catalogs / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (catalogs / "fr" / "LC_MESSAGES" / "messages.mo").write_bytes(b"one")
+    monkeypatch.setattr(shell, "CATALOGS", catalogs)
+    before = shell.shell_version.__wrapped__(str(static))
+    (catalogs / "fr" / "LC_MESSAGES" / "messages.mo").write_bytes(b"two")
+    assert shell.shell_version.__wrapped__(str(static)) != before
 
 
 # --- headers: CSP and compression ----------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The installable app: web manifest, service worker at the root, offline page and outbox page."""
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..i18n import LOCALES
 from ..permissions import current_invite
 from .shell import SHELL_PAGES, render_service_worker, shell_files
+from .words import words_json, words_version
 
 bp = Blueprint("pwa", __name__)
 
@@ -16,7 +17,13 @@ BACKGROUND_COLOR = "#f7f7f5"
 
 def shell_urls() -> list[str]:
     static = [url_for("static", filename=name) for name in shell_files(current_app.static_folder)]
-    return static + [url_for(endpoint) for endpoint in SHELL_PAGES]
+    return static + [url_for(endpoint) for endpoint in SHELL_PAGES] + [words_url(lang) for lang in LOCALES]
+
+
+@bp.app_template_global()
+def words_url(lang: str) -> str:
+    """The outbox's words in `lang`; the version in the URL changes with them."""
+    return url_for("pwa.words", lang=lang, v=words_version())
 
 
 @bp.get("/sw.js")
@@ -25,6 +32,16 @@ def service_worker():
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/words/<lang>.json")
+def words(lang: str):
+    """The outbox's words in one language (checkapp/pwa/words.py); the same for everyone."""
+    if lang not in LOCALES:
+        abort(404)
+    response = Response(words_json(lang), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # a new version, a new URL
     return response
 
 

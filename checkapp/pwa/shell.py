@@ -1,7 +1,8 @@
 """The app shell the service worker precaches, and its version.
 
-The version is a hash of the shell's static files and of the service worker's source, so a
-deploy that changes any of them renews the cache; it is computed once per process.
+The version is a hash of the shell's static files, of the service worker's source and of the
+compiled catalogs (the shell's pages and the outbox's words are made from them), so a deploy that
+changes any of them renews the cache; it is computed once per process.
 """
 import hashlib
 import json
@@ -11,6 +12,7 @@ from pathlib import Path
 SHELL_DIRS = ("css", "js", "icons")
 SHELL_PAGES = ("pwa.offline", "pwa.outbox", "pwa.manifest")
 SW_SOURCE = "sw.js"
+CATALOGS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def shell_files(static_folder: str) -> list[str]:
@@ -25,8 +27,9 @@ def shell_files(static_folder: str) -> list[str]:
 @lru_cache(maxsize=4)
 def shell_version(static_folder: str) -> str:
     digest = hashlib.sha256()
-    for name in [*shell_files(static_folder), SW_SOURCE]:
-        path = Path(static_folder) / name
+    files = [(name, Path(static_folder) / name) for name in [*shell_files(static_folder), SW_SOURCE]]
+    files += [(path.relative_to(CATALOGS).as_posix(), path) for path in sorted(CATALOGS.glob("*/LC_MESSAGES/*.mo"))]
+    for name, path in files:
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()[:12]

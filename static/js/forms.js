@@ -4,7 +4,7 @@
 import { add, entries, flush, get, remove } from "./outbox.js";
 import { downscale } from "./downscale.js";
 import { captureInfo } from "./exif.js";
-import { t } from "./words.js";
+import { ready, t } from "./words.js";
 
 const ANSWER_FORMS = "form[data-answer-form]";
 const PHOTO_FORMS = "form[data-photo-upload]";
@@ -55,6 +55,7 @@ function pressed(form, submitter) {
 }
 
 async function submitAnswer(form, submitter) {
+  await ready;
   const data = new FormData(form);
   if (submitter && submitter.name) data.append(submitter.name, submitter.value);
   const itemId = Number(form.dataset.itemId);
@@ -114,6 +115,7 @@ function picked(input) {
 async function sendPhotos(form, picks) {
   const target = photoTarget(form);
   if (!target || !picks.length) return;
+  await ready;
   form.setAttribute("aria-busy", "true");
   const added = [];
   for (const { file, source } of picks) {
@@ -183,6 +185,7 @@ export function enhance(photoForms) {
 
 // Show on this page what waits in the outbox: answered items and photos not sent yet.
 export async function markPage() {
+  await ready;
   const waiting = (await entries()).filter((e) => e.status !== "done");
   document.querySelectorAll(".outbox-badge").forEach((el) => el.remove());
   for (const form of document.querySelectorAll(ANSWER_FORMS)) {

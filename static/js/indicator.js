@@ -1,7 +1,7 @@
 // The outbox indicator under the top bar, and the list on the outbox page.
 
 import { entries, flush, remove, retry } from "./outbox.js";
-import { t, things } from "./words.js";
+import { ready, t, things } from "./words.js";
 
 let sending = false;
 // "All sent" only while it is true: set when a round of sending ends, cleared as soon as the
@@ -12,6 +12,7 @@ let signedOut = false;
 export async function render() {
   const root = document.getElementById("outbox-status");
   if (!root) return;
+  await ready;
   const all = await entries();
   const waiting = all.filter((e) => e.status === "waiting");
   const stuck = all.filter((e) => e.status !== "waiting");

@@ -1,9 +1,22 @@
-// The words of the outbox, rendered by the server in the user's language (templates/pwa/_outbox_status.html).
+// The words of the outbox in the page's language: a JSON file per language (checkapp/pwa/words.py)
+// that the service worker keeps with the app shell, named by the indicator's data-words.
+// Await `ready` before the first t(): until the file is read, every word is "".
 
-const root = () => document.getElementById("outbox-status");
+let words = {};
+
+export const ready = (async () => {
+  const url = document.getElementById("outbox-status")?.dataset.words;
+  if (!url) return;
+  try {
+    const response = await fetch(url);
+    if (response.ok) words = await response.json();
+  } catch (error) {
+    // Offline before the service worker kept the file: the indicator stays silent.
+  }
+})();
 
 export function t(key, vars = {}) {
-  let text = (root() && root().dataset[key]) || "";
+  let text = words[key] || "";
   for (const [name, value] of Object.entries(vars)) text = text.replace(`{${name}}`, value);
   return text;
 }
