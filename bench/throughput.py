@@ -255,7 +255,7 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def wrk_load(load: Load, seconds: float, connections: int, workdir: Path) -> Result:
-    command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{max(1, round(seconds))}s",
+    command = ["wrk", "--threads", str(min(2, connections)), "--connections", str(connections), "--duration", f"{max(1, round(seconds))}s",
                "--latency", "--timeout", "10s"]
     for name, value in load.headers.items():
         command += ["--header", f"{name}: {value}"]
