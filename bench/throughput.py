@@ -15,8 +15,10 @@ hello (the median of the rounds' ratios), p50/p99, and SQL statements per reques
 process with the test client on one request of each, the same code the workers run).
 
 Then `--writers` testers (threads) write for `--writers-seconds` against CheckApp under -w 4 on the
-same database, each in a run of their own: an answer every 0.2-1 s, a 300 KB photo every fifth
-time. It prints errors, lost writes (acknowledged, yet not in the database afterwards) and p50/p99.
+same database, each in a run of their own: 1-3 s after its last write (`--think`) an answer, or every
+fifth time a ~300 KB photo (what a phone sends once it has shrunk it): some 25 writes a second in all,
+a fast tester's pace fifty times over. It prints errors, lost writes (acknowledged, yet not in the
+database afterwards) and p50/p99.
 
 The machine may be shared: the load average is printed beside each figure, and only the ratio to
 hello measured in the same run means something.
@@ -255,8 +257,8 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def wrk_load(load: Load, seconds: float, connections: int, workdir: Path) -> Result:
-    command = ["wrk", "--threads", str(min(2, connections)), "--connections", str(connections), "--duration", f"{max(1, round(seconds))}s",
-               "--latency", "--timeout", "10s"]
+    command = ["wrk", "--threads", str(min(2, connections)), "--connections", str(connections),
+               "--duration", f"{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
     for name, value in load.headers.items():
         command += ["--header", f"{name}: {value}"]
     if load.post_json_item is not None:
@@ -424,11 +426,11 @@ class Write:
 
 
 def writer(port: int, setup: Setup, run_id: int, item_ids: list[int], deadline: float, photo: bytes,
-           seed: int, out: list[Write]) -> None:
+           think: tuple[float, float], seed: int, out: list[Write]) -> None:
     rng = random.Random(seed)
     headers = {"Cookie": f"session={setup.staff_cookie}", "X-CSRFToken": setup.csrf_token, "Accept-Language": "fr"}
     count = 0
-    time.sleep(rng.uniform(0, 1))
+    time.sleep(rng.uniform(0, think[1]))
     while time.monotonic() < deadline:
         count += 1
         key, item_id = str(uuid.uuid4()), rng.choice(item_ids)
@@ -451,7 +453,7 @@ def writer(port: int, setup: Setup, run_id: int, item_ids: list[int], deadline: 
         finally:
             connection.close()
         out.append(Write(kind, key, status, (time.perf_counter() - started) * 1000))
-        time.sleep(rng.uniform(0.2, 1.0))
+        time.sleep(rng.uniform(*think))
 
 
 def measure_writers(setup: Setup, app_dir: Path, workdir: Path, args) -> None:
@@ -463,7 +465,8 @@ def measure_writers(setup: Setup, app_dir: Path, workdir: Path, args) -> None:
     with gunicorn("checkapp:create_app()", app_dir, port, 4, env, workdir / "writers.log",
                   app_dir / "gunicorn.conf.py"):
         deadline = time.monotonic() + args.writers_seconds
-        threads = [threading.Thread(target=writer, args=(port, setup, run_id, items, deadline, photo, n, writes))
+        threads = [threading.Thread(target=writer, args=(port, setup, run_id, items, deadline, photo, args.think,
+                                                         n, writes))
                    for n, (run_id, items) in enumerate(setup.writer_runs[:args.writers])]
         for thread in threads:
             thread.start()
@@ -483,7 +486,8 @@ def measure_writers(setup: Setup, app_dir: Path, workdir: Path, args) -> None:
                 f"max {max(chosen, default=float('nan')):.0f} ms")
 
     print(f"\n{args.writers} writers for {args.writers_seconds} s, gunicorn -w 4, SQLite WAL "
-          f"(an answer every 0.2-1 s each, every fifth a {len(photo) // 1000} KB photo)")
+          f"(each sends, {args.think[0]:g}-{args.think[1]:g} s after its last answer, an answer or, every fifth "
+          f"time, a {len(photo) // 1000} KB photo)")
     print(f"  all:     {line(None)}")
     print(f"  answers: {line('answer')}")
     print(f"  photos:  {line('photo')}")
@@ -511,6 +515,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections of the load generator")
     parser.add_argument("--writers", type=int, default=50, help="testers writing at once (0: skip)")
     parser.add_argument("--writers-seconds", type=float, default=60)
+    parser.add_argument("--think", type=lambda text: tuple(float(part) for part in text.split(",")), default=(1.0, 3.0),
+                        help="seconds a writer waits between two writes: min,max (default 1,3)")
     parser.add_argument("--pages", type=lambda text: [name.strip() for name in text.split(",")], default=None,
                         help=f"measure only these, comma-separated: {', '.join(PAGES)}")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator even with wrk")

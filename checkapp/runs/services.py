@@ -192,8 +192,9 @@ def save_answer(run: Run, item: CheckItem, observed: dict, *, client_uuid: str, 
     given_at = check_given_at(run, given_at, now)
     result = _judge(item, observed)
     if current is not None:
+        # One flush for both rows: the unit of work updates a table's rows before it inserts into it,
+        # so this one stops being current before the new one is (the database allows one per item).
         current.is_current = False
-        db.session.flush()  # before the new row: one current answer per item, which the database checks
     answer = Answer(client_uuid=client_uuid, run_id=run.id, item_id=item.id, item_key=item.item_key,
                     is_current=True, value=observed, note=note, outcome=result.outcome, gap=result.gap,
                     detail=result.detail, answered_at=now, given_at=given_at,
