@@ -53,6 +53,7 @@ def register_template_helpers(app: Flask) -> None:
     from .i18n import template_translations
     from .inbox.services import inbox_address
     from .navigation import template_helpers
+    from .pwa.words import words_url
     from .runs import states as run_states
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -63,6 +64,7 @@ def register_template_helpers(app: Flask) -> None:
         RunState=run_states.RunState, run_states=run_states, FixState=FixState, FixKind=FixKind,
         Outcome=SimpleNamespace(PASS=verdict.PASS, MISMATCH=verdict.MISMATCH, NA=verdict.NA, NOTED=verdict.NOTED))
     app.add_template_global(inbox_address)
+    app.add_template_global(words_url)
 
 
 def register_converters(app: Flask) -> None:

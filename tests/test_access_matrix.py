@@ -119,6 +119,7 @@ MATRIX = {
     "pwa.offline": ("GET", "/offline", "200 200 200 200 200 200 200"),
     "pwa.outbox": ("GET", "/outbox", "200 200 200 200 200 200 200"),
     "pwa.launch": ("GET", "/launch", "302 302 302 302 302 302 302"),
+    "pwa.words": ("GET", "/words/fr.json", "200 200 200 200 200 200 200"),
 }
 
 ITEMS = (

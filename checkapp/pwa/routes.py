@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..i18n import LOCALES
 from ..permissions import current_invite
 from .shell import SHELL_PAGES, render_service_worker, shell_files
-from .words import words_json, words_version
+from .words import words_json, words_url
 
 bp = Blueprint("pwa", __name__)
 
@@ -18,12 +18,6 @@ BACKGROUND_COLOR = "#f7f7f5"
 def shell_urls() -> list[str]:
     static = [url_for("static", filename=name) for name in shell_files(current_app.static_folder)]
     return static + [url_for(endpoint) for endpoint in SHELL_PAGES] + [words_url(lang) for lang in LOCALES]
-
-
-@bp.app_template_global()
-def words_url(lang: str) -> str:
-    """The outbox's words in `lang`; the version in the URL changes with them."""
-    return url_for("pwa.words", lang=lang, v=words_version())
 
 
 @bp.get("/sw.js")

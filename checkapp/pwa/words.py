@@ -8,6 +8,7 @@ import hashlib
 import json
 from functools import lru_cache
 
+from flask import url_for
 from flask_babel import force_locale, get_translations, gettext
 
 from ..i18n import LOCALES
@@ -70,3 +71,8 @@ def words_version() -> str:
     for lang in LOCALES:
         digest.update(words_json(lang).encode())
     return digest.hexdigest()[:12]
+
+
+def words_url(lang: str) -> str:
+    """Where the words of `lang` are (base.html names it for the page's language)."""
+    return url_for("pwa.words", lang=lang, v=words_version())
