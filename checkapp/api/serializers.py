@@ -1,7 +1,7 @@
 """Runs, items, answers and photos as the JSON the API sends. No request in here."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
 from .. import verdict
@@ -9,11 +9,6 @@ from ..evidence import services as evidence
 from ..inbox.services import inbox_address
 from ..models import Answer, CheckItem, Photo, Run
 from ..runs import services as runs
-
-
-def _url(endpoint: str, **values) -> str | None:
-    """A page of another area, once that area is built."""
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
 def _iso(moment) -> str | None:
@@ -100,7 +95,7 @@ def item_json(item: CheckItem, run_id: int, checklist: str, locale: str, photo_c
         "photo_required": item.photo_required,
         "help_text": item.help_text or "",
         "photo_count": photo_count,
-        "url": _url("runs.perform_item", run_id=run_id, item_id=item.id),
+        "url": url_for("runs.perform_item", run_id=run_id, item_id=item.id),
     }
 
 
@@ -121,6 +116,6 @@ def run_json(run: Run, locale: str) -> dict:
         "inbox_address": inbox_address(run),
         "items": items,
         "answers": [answer_json(answer, locale) for answer in answers.values()],
-        "urls": {"perform": _url("runs.start", run_id=run.id), "items": _url("runs.perform_list", run_id=run.id),
-                 "submit": _url("runs.submit", run_id=run.id)},
+        "urls": {"perform": url_for("runs.start", run_id=run.id), "items": url_for("runs.perform_list", run_id=run.id),
+                 "submit": url_for("runs.submit", run_id=run.id)},
     }
