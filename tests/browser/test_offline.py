@@ -89,6 +89,9 @@ def answer_and_next(page, label):
     page.get_by_role("button", name=label, exact=True).click()
     mark = page.locator(".outbox-mark.is-waiting")
     expect(mark).to_contain_text("Answered — waiting to be sent")
+    # The outbox marks the page as soon as the answer is kept; the form's own first try is over
+    # only when it is no longer busy (back online before that, it is sent and the page shows the verdict).
+    expect(page.locator("form[aria-busy]")).to_have_count(0)
     return mark
 
 
