@@ -42,6 +42,7 @@ def register_jobs(app: Flask) -> None:
     init_queue(app)
     from .invites import tasks as _invite_tasks  # noqa: F401
     from .mail import tasks as _mail_tasks  # noqa: F401
+    from .notify import tasks as _notify_tasks  # noqa: F401
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -132,9 +133,15 @@ def connect_receivers() -> None:
     from . import signals
     from .fixes.services import on_run_accepted
     from .invites.services import stamp_submitted
+    from .notify import receivers as notify
 
     signals.run_submitted.connect(stamp_submitted)
     signals.run_accepted.connect(on_run_accepted)
+    # People told by email (checkapp/notify).
+    signals.run_submitted.connect(notify.on_run_submitted)
+    signals.run_sent_back.connect(notify.on_run_sent_back)
+    signals.fix_assigned.connect(notify.on_fix_assigned)
+    signals.fix_regressed.connect(notify.on_fix_regressed)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -28,6 +28,11 @@ fix_opened = _signals.signal("fix-opened", doc="""A fix was opened.
 sender: the Fix; run: the accepted Run whose mismatch opened it (None for an idea or a fix the
 manager opened); actor: the User who accepted the run or opened it (None when unknown).""")
 
+fix_assigned = _signals.signal("fix-assigned", doc="""A fix got an owner: opened with one, or the manager changed it.
+
+sender: the Fix (its `owner` is the new one, never empty); actor: the User who assigned it (None
+when unknown); previous_owner: the owner before ("" when it had none).""")
+
 fix_verified = _signals.signal("fix-verified", doc="""A later run passed the promise of a fix marked done.
 
 sender: the Fix; run: the accepted Run that verified it; actor: the User who accepted that run.""")

@@ -14,7 +14,7 @@ MANUAL_STATUSES = {status: FIX_STATUSES[status] for status in MANUAL}
 
 class FixForm(Form):
     status = SelectField(_l("Status"), choices=choices(MANUAL_STATUSES))
-    owner = StringField(_l("Owner"), validators=[Optional(), Length(max=120)])
+    owner = StringField(_l("Owner (name or email)"), validators=[Optional(), Length(max=120)])
     department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
     due_date = DateField(_l("Due date"), validators=[Optional()])
     effort = SelectField(_l("Effort"),
@@ -26,6 +26,7 @@ class IdeaForm(Form):
     title = StringField(_l("Idea"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
     department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
+    owner = StringField(_l("Owner (name or email)"), validators=[Optional(), Length(max=120)])
 
 
 class CommentForm(Form):

@@ -12,6 +12,7 @@ from .. import glossary
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Fix, Run, utcnow
+from ..notify.recipients import fix_owner
 from ..permissions import manager_required
 from . import csv_export, present, queries, services
 from .forms import CommentForm, FixForm, IdeaForm, weights_form
@@ -106,7 +107,7 @@ def detail(fix_id: int):
     if form.validate_on_submit():
         services.update_fix(fix, status=form.status.data, owner=form.owner.data,
                             department=form.department.data, due_date=form.due_date.data,
-                            effort=form.effort.data or None)
+                            effort=form.effort.data or None, actor=current_user)
         db.session.commit()
         flash(_("The fix is saved."), "success")
         return redirect(url_for("fixes.detail", fix_id=fix.id))
@@ -134,6 +135,7 @@ def detail_facts(fix: Fix) -> dict:
         "verified_by": db.session.get(Run, fix.verified_by_run_id) if fix.verified_by_run_id else None,
         "reopened_by": db.session.get(Run, fix.reopened_by_run_id) if fix.reopened_by_run_id else None,
         "overdue": queries.is_overdue(fix.due_date, fix.status),
+        "owner_recipient": fix_owner(fix.owner),
     }
 
 
@@ -156,9 +158,11 @@ def comment(fix_id: int):
 def new_idea():
     form = IdeaForm()
     if form.validate_on_submit():
-        idea = services.add_idea(form.title.data, form.description.data, form.department.data, actor=current_user)
+        idea = services.add_idea(form.title.data, form.description.data, form.department.data,
+                                 owner=form.owner.data, actor=current_user)
         db.session.commit()
-        flash(_("The idea is on the list. Give it an owner when someone can take it."), "success")
+        flash(_("The idea is on the list.") if idea.owner else
+              _("The idea is on the list. Give it an owner when someone can take it."), "success")
         return redirect(url_for("fixes.detail", fix_id=idea.id))
     return render_template("fixes/idea_new.html", form=form)
 

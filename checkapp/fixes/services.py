@@ -111,16 +111,25 @@ def ensure_fix(item_key: str, *, actor: User | None = None) -> Fix:
 
 
 def update_fix(fix: Fix, *, status: str, owner: str, department: str, due_date: date | None,
-               effort: str | None) -> None:
-    """The manager's changes. Status by hand: open, in progress or done (verified is automatic)."""
+               effort: str | None, actor: User | None = None) -> None:
+    """The manager's changes. Status by hand: open, in progress or done (verified is automatic).
+    Sends `fix_assigned` when the owner changes to someone."""
     if status not in states.MANUAL:
         raise ValueError(status)
     states.set_by_hand(fix, status, at=utcnow())
+    previous_owner = fix.owner or ""
     fix.owner = (owner or "").strip()
     fix.department = department
     fix.due_date = due_date
     fix.effort = effort or None
     db.session.flush()
+    _tell_assigned(fix, previous_owner, actor)
+
+
+def _tell_assigned(fix: Fix, previous_owner: str, actor: User | None) -> None:
+    """Send `fix_assigned` if the fix now has an owner other than `previous_owner` (case aside)."""
+    if fix.owner and fix.owner.casefold() != previous_owner.casefold():
+        signals.fix_assigned.send(fix, actor=actor, previous_owner=previous_owner)
 
 
 def add_comment(fix: Fix, author: User, body: str) -> FixComment:
@@ -130,14 +139,15 @@ def add_comment(fix: Fix, author: User, body: str) -> FixComment:
     return comment
 
 
-def add_idea(title: str, description: str, department: str, *, actor: User | None = None) -> Fix:
-    """An idea on the fix list; sends `fix_opened`."""
+def add_idea(title: str, description: str, department: str, *, owner: str = "", actor: User | None = None) -> Fix:
+    """An idea on the fix list; sends `fix_opened`, then `fix_assigned` when it has an owner."""
     idea = Fix(kind=FixKind.IDEA, title=title.strip(), description=(description or "").strip(),
-               department=department)
+               department=department, owner=(owner or "").strip())
     states.open(idea)
     db.session.add(idea)
     db.session.flush()
     signals.fix_opened.send(idea, run=None, actor=actor)
+    _tell_assigned(idea, "", actor)
     return idea
 
 

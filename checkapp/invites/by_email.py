@@ -17,7 +17,7 @@ from ..extensions import db
 from ..mail import latest_by_ref, send_mail
 from ..models import Invite, OutgoingEmail, Run, User, utcnow
 from ..runs.states import RunState
-from .services import NewInvite
+from .services import NewInvite, renew_invite
 
 REMIND_BEFORE = timedelta(days=1)
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -61,6 +61,16 @@ def email_invite(new: NewInvite, address: str, locale: str) -> OutgoingEmail:
         invite.tester_contact = invite.tester_email
     return send_mail("invite", invite.tester_email, locale, ref=ref(invite),
                      links={"invite_url": ("invites.open", {"token": new.token})}, **_context(invite))
+
+
+def renew_emailed(invite: Invite, *, created_by: User | None) -> NewInvite:
+    """A new link for the tester an invite was emailed to (the old link is revoked), keeping their
+    address and language: for a run sent back to them, which they may have done on another device
+    or after the first link expired."""
+    new = renew_invite(invite, created_by=created_by)
+    new.invite.tester_email, new.invite.tester_locale = invite.tester_email, invite.tester_locale
+    db.session.flush()
+    return new
 
 
 def _serializer() -> URLSafeSerializer:

@@ -10,6 +10,7 @@ from functools import partial
 from flask import current_app
 from flask_babel import force_locale
 
+from .. import glossary
 from ..models import OutgoingEmail
 from ..urls import external_url
 from .kinds import KINDS
@@ -25,7 +26,7 @@ def render(email: OutgoingEmail, context: dict, base_url: str) -> tuple[str, str
     urls = {name: link(endpoint, **values) for name, (endpoint, values) in context.pop("links", {}).items()}
     with force_locale(email.locale):
         values = {**context, **urls, "link": link, "unsubscribe_url": unsubscribe, "kind_label": str(kind.label),
-                  "recipient": email.to, "locale": email.locale}
+                  "recipient": email.to, "locale": email.locale, "glossary": glossary}
         # One line; no-break spaces (French typography) stay.
         subject = " ".join(line.strip() for line in _render(kind.template("subject.txt"), values).splitlines()
                            if line.strip())

@@ -20,4 +20,9 @@ class MailKind:
 KINDS = {kind.name: kind for kind in (
     MailKind("invite", _l("Invitations to test a service")),
     MailKind("invite_reminder", _l("Reminders before an invitation expires")),
+    MailKind("run_submitted", _l("Runs sent for review")),
+    MailKind("run_sent_back", _l("Runs sent back to you")),
+    MailKind("fix_assigned", _l("Fixes assigned to you")),
+    MailKind("fix_regressed", _l("Regressions on your fixes")),
+    MailKind("fix_overdue", _l("Fixes past their due date")),
 )}
