@@ -34,6 +34,11 @@ def public_base_url() -> str:
     return request.host_url.rstrip("/") if has_request_context() else FALLBACK_BASE_URL
 
 
+def path_for(endpoint: str, **values) -> str:
+    """A route's path, built without a request (background jobs, signal receivers)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def external_url(base_url: str, endpoint: str, **values) -> str:
     """An absolute link built without a request (background jobs): `base_url` + the route's path."""
-    return base_url.rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
+    return base_url.rstrip("/") + path_for(endpoint, **values)

@@ -55,6 +55,9 @@ def test_login_redirects_only_to_local_pages(client, staff):
     client.post("/logout")
     response = client.post("/login?next=/staff", data=credentials)
     assert response.headers["Location"] == "/staff"
+    # Signed in already (a link in an email goes through the login page): straight on, locally only.
+    assert client.get("/login?next=/account").headers["Location"] == "/account"
+    assert client.get("/login?next=https://evil.example/").headers["Location"] == "/"
 
 
 def test_staff_member_is_refused_a_manager_page(client, staff, login):

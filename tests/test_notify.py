@@ -168,7 +168,16 @@ def test_a_staff_member_hears_their_run_was_sent_back_with_the_comment_and_items
     assert "Add a photo of the label, please." in text and "Add a photo of the label, please." in html
     assert "- Is the address label printed?" in text and "<li>Is the address label printed?</li>" in html
     assert items[0].question not in text  # only the items the reviewer chose
-    page = login(staff).get(link(message, r"/runs/\d+/perform"), headers=EN)
+    # The link goes through the login page to the run: signed out, the run's page would be a 404.
+    back = link(message, r"/login\?next=/runs/\d+/perform")
+    client.post("/logout")
+    signed_out = client.get(back)
+    assert signed_out.status_code == 200 and 'name="password"' in signed_out.get_data(as_text=True)
+    signed_in = client.post(back, data={"email": staff.email, "password": "correct horse battery"})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == f"/runs/{run.id}/perform"
+    again = client.get(back)  # already signed in: straight to the run
+    assert again.status_code == 302 and again.headers["Location"] == f"/runs/{run.id}/perform"
+    page = client.get(again.headers["Location"], headers=EN)
     assert page.status_code == 200 and "Add a photo of the label, please." in page.get_data(as_text=True)
 
 
@@ -305,6 +314,17 @@ def test_an_owner_without_a_known_email_is_not_emailed_and_the_page_says_so(
     assert "Responsable (nom ou e-mail)" in fr and "Aucun e-mail connu pour ce responsable" in fr
     assert smtp_server.messages == []
     assert db.session.scalars(select(OutgoingEmail)).all() == []
+
+
+def test_an_owner_is_found_by_name_or_email_whatever_the_case(db, make_user):
+    from checkapp.notify.recipients import fix_owner
+
+    emilie = make_user("staff", name="Émilie Durand", email="emilie@example.org")
+    make_user("staff", name="Former", email="gone@example.org", active=False)
+    assert fix_owner("Émilie Durand").user == emilie and fix_owner(" EMILIE@example.org ").user == emilie
+    assert fix_owner("Former") is None  # an inactive account's name names nobody
+    assert fix_owner("gone@example.org").address == "gone@example.org"  # a typed address is used as is
+    assert fix_owner("Émilie") is None and fix_owner("") is None
 
 
 def test_an_idea_opened_with_an_owner_tells_them(db, client, login, manager, smtp_server):

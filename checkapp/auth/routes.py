@@ -21,7 +21,8 @@ bp = Blueprint("auth", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        # Already signed in: straight on (a link in an email goes through here, signed in or not).
+        return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
         try:

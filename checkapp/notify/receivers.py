@@ -12,6 +12,7 @@ from ..mail import send_mail
 from ..models import Fix, Run, User
 from ..review.services import mismatch_counts
 from ..runs.services import all_items
+from ..urls import path_for
 from . import recipients
 from .recipients import Recipient
 
@@ -36,9 +37,10 @@ def on_run_sent_back(run: Run, *, actor: User | None = None, comment: str = "", 
                "items": [item.question for item in all_items(run) if item.id in wanted]}
     if run.performer is not None:
         if run.performer.active:
+            # Through the login page: the run's page is a 404 to someone signed out.
+            back = ("auth.login", {"next": path_for("runs.start", run_id=run.id)})
             send_mail("run_sent_back", run.performer.email, run.performer.locale, ref=f"run_sent_back:{run.id}",
-                      links={"run_url": ("runs.start", {"run_id": run.id})}, recipient_name=run.performer.name,
-                      **context)
+                      links={"run_url": back}, recipient_name=run.performer.name, **context)
         return
     invite = recipients.emailed_invite(run)
     if invite is not None:

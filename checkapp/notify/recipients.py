@@ -46,9 +46,9 @@ def fix_owner(owner: str | None) -> Recipient | None:
     text = (owner or "").strip()
     if not text:
         return None
-    folded = text.lower()
-    users = db.session.scalars(select(User).where(
-        User.active.is_(True), or_(func.lower(User.email) == folded, func.lower(User.name) == folded)).limit(2)).all()
+    folded = text.lower()  # SQLite's lower() folds ASCII only: "Émilie" is also looked up as typed
+    users = db.session.scalars(select(User).where(User.active.is_(True), or_(
+        func.lower(User.email) == folded, func.lower(User.name) == folded, User.name == text)).limit(2)).all()
     if len(users) == 1:
         return of_user(users[0])
     address = email_address(text)
