@@ -22,8 +22,9 @@ def send_mail(kind: str, to: str, locale: str | None, *, ref: str | None = None,
     `context` fills the kind's templates (plain values: it travels through the queue).
     `links` names absolute links to build, e.g. {"invite_url": ("invites.open", {"token": t})},
     from CHECKAPP_BASE_URL or the address the current request came to; the templates also get
-    `link(endpoint, **values)` and `unsubscribe_url`. `ref` ("invite:12") lets a page find the
-    email again. An address that turned this kind off gets nothing (the log says "skipped").
+    `link(endpoint, **values)`, `unsubscribe_url` and `glossary` (its words in the recipient's
+    language). `ref` ("invite:12") lets a page find the email again. An address that turned this
+    kind off gets nothing (the log says "skipped").
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind of email: {kind!r}")
