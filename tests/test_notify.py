@@ -327,6 +327,11 @@ def test_an_owner_is_found_by_name_or_email_whatever_the_case(db, make_user):
     assert fix_owner("Émilie") is None and fix_owner("") is None
 
 
+def test_a_manager_who_takes_a_fix_themselves_is_not_emailed(db, client, login, manager, fix, smtp_server):
+    assign(login(manager), fix, "Camille")
+    assert smtp_server.messages == [] and fix.owner == "Camille"
+
+
 def test_an_idea_opened_with_an_owner_tells_them(db, client, login, manager, smtp_server):
     response = login(manager).post("/fixes/ideas/new", data={
         "title": "Gift wrapping at checkout", "department": "web", "owner": "lea@example.org"}, headers=EN)

@@ -51,18 +51,20 @@ def on_run_sent_back(run: Run, *, actor: User | None = None, comment: str = "", 
 
 
 def on_fix_assigned(fix: Fix, *, actor: User | None = None, **_details) -> None:
-    tell_owner("fix_assigned", fix, actor=actor, ref=f"fix_assigned:{fix.id}")
+    """The new owner hears of it, unless they took the fix themselves."""
+    tell_owner("fix_assigned", fix, actor=actor, ref=f"fix_assigned:{fix.id}", unless=actor)
 
 
 def on_fix_regressed(fix: Fix, *, run: Run | None = None, actor: User | None = None, **_details) -> None:
     tell_owner("fix_regressed", fix, actor=actor, ref=f"fix_regressed:{fix.id}", run_title=run.title if run else "")
 
 
-def tell_owner(kind: str, fix: Fix, *, ref: str, actor: User | None = None, **context) -> bool:
-    """Email the fix's owner about it, if an address is known for them (see recipients.fix_owner).
-    The link to the fix goes only to a manager: nobody else can open it."""
+def tell_owner(kind: str, fix: Fix, *, ref: str, actor: User | None = None, unless: User | None = None,
+               **context) -> bool:
+    """Email the fix's owner about it, if an address is known for them (see recipients.fix_owner)
+    and they are not `unless`. The link to the fix goes only to a manager: nobody else can open it."""
     owner = recipients.fix_owner(fix.owner)
-    if owner is None:
+    if owner is None or (unless is not None and owner.user is not None and owner.user.id == unless.id):
         return False
     links = {"fix_url": ("fixes.detail", {"fix_id": fix.id})} if owner.is_manager else {}
     send_mail(kind, owner.address, owner.locale, ref=ref, links=links, **fix_facts(fix, owner, actor), **context)
@@ -73,6 +75,7 @@ def fix_facts(fix: Fix, owner: Recipient, actor: User | None) -> dict:
     """What an owner needs to read about a fix without opening CheckApp."""
     item = newest_item(fix.item_key) if fix.item_key else None
     return {"recipient_name": owner.user.name if owner.user else "",
-            "fix_title": item.question if item else fix.title, "promise": item.promise if item else "",
+            "fix_title": item.question if item else (fix.title or f"#{fix.id}"),
+            "promise": item.promise if item else "",
             "department": fix.department or "", "due_date": fix.due_date,
             "actor_name": actor.name if actor else "", "reply_to": actor.email if actor else ""}
