@@ -86,11 +86,15 @@ def _in_app_context(func):
     return run
 
 
-def job(*, retries: int = RETRIES, retry_delay: int = RETRY_DELAY, retry_backoff: float = RETRY_BACKOFF):
-    """A background job: calling it enqueues it (see enqueue_after_commit from a request)."""
+def job(*, retries: int = RETRIES, retry_delay: int = RETRY_DELAY, retry_backoff: float = RETRY_BACKOFF,
+        context: bool = False):
+    """A background job: calling it enqueues it (see enqueue_after_commit from a request).
+
+    context=True also passes `task=`, huey's Task: `task.retries` tries are left after this one, the
+    next one `task.retry_delay` seconds after this one fails."""
     def decorator(func):
         return queue.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff,
-                          name=func.__name__)(_in_app_context(func))
+                          context=context, name=func.__name__)(_in_app_context(func))
 
     return decorator
 
