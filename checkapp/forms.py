@@ -1,7 +1,8 @@
 """Forms shared by every area, and the base class of every form."""
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
-from wtforms.widgets import HiddenInput
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 
 class Form(FlaskForm):
@@ -13,6 +14,13 @@ class Form(FlaskForm):
             if isinstance(field.widget, HiddenInput):
                 render_kw = {"id": False, **render_kw}
             return super().render_field(field, render_kw)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (put it in a <fieldset> with a <legend>)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class ButtonForm(Form):

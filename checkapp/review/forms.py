@@ -1,18 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form
+from ..forms import CheckboxesField, Form
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SendBackForm(Form):
