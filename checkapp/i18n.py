@@ -12,6 +12,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 LOCALES = ("fr", "en")
+# The language when nobody says which: a browser asking for neither, a message read by many (webhooks).
+DEFAULT_LANGUAGE = "fr"
 LOCALE_COOKIE = "lang"
 LOCAL_ZONE = ZoneInfo("Europe/Paris")
 
@@ -23,7 +25,7 @@ def select_language() -> str:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
-    return request.accept_languages.best_match(LOCALES) or "fr"
+    return request.accept_languages.best_match(LOCALES) or DEFAULT_LANGUAGE
 
 
 def regional_locale(language: str, accept_languages) -> str:
