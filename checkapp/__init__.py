@@ -43,6 +43,7 @@ def register_jobs(app: Flask) -> None:
     from .invites import tasks as _invite_tasks  # noqa: F401
     from .mail import tasks as _mail_tasks  # noqa: F401
     from .notify import tasks as _notify_tasks  # noqa: F401
+    from .webhooks import tasks as _webhook_tasks  # noqa: F401
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -123,8 +124,9 @@ def register_blueprints(app: Flask) -> None:
     from .pwa.routes import bp as pwa
     from .review.routes import bp as review
     from .runs.routes import bp as runs
+    from .webhooks.routes import bp as webhooks
 
-    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, api, pwa, mail, jobs):
+    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, api, pwa, mail, jobs, webhooks):
         app.register_blueprint(blueprint)
 
 
@@ -134,6 +136,7 @@ def connect_receivers() -> None:
     from .fixes.services import on_run_accepted
     from .invites.services import stamp_submitted
     from .notify import receivers as notify
+    from .webhooks import services as webhooks
 
     signals.run_submitted.connect(stamp_submitted)
     signals.run_accepted.connect(on_run_accepted)
@@ -142,6 +145,12 @@ def connect_receivers() -> None:
     signals.run_sent_back.connect(notify.on_run_sent_back)
     signals.fix_assigned.connect(notify.on_fix_assigned)
     signals.fix_regressed.connect(notify.on_fix_regressed)
+    # Webhooks: one delivery per subscribed URL, sent once the workflow's transaction commits.
+    signals.run_submitted.connect(webhooks.on_run_submitted)
+    signals.run_accepted.connect(webhooks.on_run_accepted)
+    signals.fix_opened.connect(webhooks.on_fix_opened)
+    signals.fix_regressed.connect(webhooks.on_fix_regressed)
+    signals.fix_verified.connect(webhooks.on_fix_verified)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -53,7 +53,7 @@ def startup_warnings(env=os.environ) -> list[str]:
 
 
 def mail_settings(instance_path: str) -> dict:
-    """Background jobs, outgoing mail and the run inbox (README: Email and background jobs)."""
+    """Background jobs, outgoing mail, webhooks and the run inbox (README: Email and background jobs, Webhooks)."""
     return {
         # redis://… shares one queue between app servers; by default a SQLite file beside the database.
         "QUEUE_URL": os.environ.get("CHECKAPP_QUEUE_URL", "").strip()
@@ -65,6 +65,8 @@ def mail_settings(instance_path: str) -> dict:
         "MAIL_DIR": os.environ.get("CHECKAPP_MAIL_DIR") or str(Path(instance_path) / "mail"),
         "INBOX_DOMAIN": os.environ.get("CHECKAPP_INBOX_DOMAIN", "").strip().lower(),
         "INBOX_BIND": os.environ.get("CHECKAPP_INBOX_BIND", "").strip() or "127.0.0.1:2525",
+        # Webhooks to plain http:// anywhere, not only to this machine (e.g. a receiver on a trusted LAN).
+        "WEBHOOK_ALLOW_HTTP": os.environ.get("CHECKAPP_WEBHOOK_ALLOW_HTTP", "").strip().lower() in ("1", "true", "yes"),
     }
 
 

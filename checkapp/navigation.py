@@ -46,6 +46,7 @@ PLACES = (
     Place("checklists.index", _l("Checklists"), ("manager",)),
     Place("auth.staff", _l("Team"), ("manager",), areas=("auth.staff",)),
     Place("mail.log", _l("Emails"), ("manager",), areas=("mail.log", "jobs")),
+    Place("webhooks.index", _l("Webhooks"), ("manager",)),
 )
 
 

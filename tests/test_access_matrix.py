@@ -29,6 +29,8 @@ from checkapp.models import Invite, utcnow
 from checkapp.permissions import INVITE_SESSION_KEY
 from checkapp.runs import services as runs
 from checkapp.tokens import hash_token
+from checkapp.webhooks import services as webhooks
+from tests.conftest import free_port
 
 ROLES = ("anonymous", "tester", "other_tester", "expired", "staff", "other_staff", "manager")
 
@@ -86,6 +88,13 @@ MATRIX = {
     "mail.log": ("GET", "/emails", "302 403 403 302 403 403 200"),
     "mail.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}", "200 200 200 200 200 200 200"),
     "jobs.failures": ("GET", "/jobs", "302 403 403 302 403 403 200"),
+    # --- webhooks (manager only); the webhook's URL is on a closed local port, so a test event fails at once
+    "webhooks.index": ("GET", "/webhooks", "302 403 403 302 403 403 200"),
+    "webhooks.detail": ("GET", "/webhooks/{webhook}", "302 403 403 302 403 403 200"),
+    "webhooks.reveal_secret": ("POST", "/webhooks/{webhook}/secret", "302 403 403 302 403 403 200"),
+    "webhooks.send_test": ("POST", "/webhooks/{webhook}/test", "302 403 403 302 403 403 303"),
+    "webhooks.delete": ("POST", "/webhooks/{webhook}/delete", "302 403 403 302 403 403 303"),
+    "webhooks.resend": ("POST", "/webhooks/deliveries/{delivery}/resend", "302 403 403 302 403 403 303"),
     # --- review (manager only)
     "review.queue": ("GET", "/review", "302 403 403 302 403 403 200"),
     "review.run": ("GET", "/review/runs/{run}", "302 403 403 302 403 403 200"),
@@ -157,6 +166,8 @@ def world(app, db, make_user, make_checklist, make_run):
     other.opened_at = utcnow()
     fix = fixes.ensure_fix(days.item_key)
     share, share_token = fixes.create_share("web", manager)
+    webhook = webhooks.create_webhook(f"http://127.0.0.1:{free_port()}/hook", actor=manager)
+    delivery = webhooks.queue_delivery(webhook, "run.accepted", "text", {})
     db.session.commit()
     return {
         "users": {"staff": staff, "other_staff": other_staff, "manager": manager},
@@ -165,7 +176,8 @@ def world(app, db, make_user, make_checklist, make_run):
                     item_key=days.item_key, invite=mine.id, other_invite=other.id, token="mine-token",
                     fix=fix.id, share=share.id, share_token=share_token, other_staff=other_staff.id,
                     reminder_token=reminder_token(mine),
-                    unsubscribe_token=unsubscribe_token("a@example.org", "invite")),
+                    unsubscribe_token=unsubscribe_token("a@example.org", "invite"),
+                    webhook=webhook.id, delivery=delivery.id),
     }
 
 
