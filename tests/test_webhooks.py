@@ -386,3 +386,41 @@ def test_the_manager_pauses_changes_and_deletes_a_webhook(client, login, manager
 def test_the_manager_finds_webhooks_in_the_menu(client, login, manager, staff):
     assert 'href="/webhooks"' in login(manager).get("/runs", headers=EN).get_data(as_text=True)
     assert 'href="/webhooks"' not in login(staff).get("/runs", headers=EN).get_data(as_text=True)
+
+
+def test_the_post_goes_to_the_address_checked_not_to_a_second_lookup(monkeypatch, make_webhook, db):
+    """A name that answers a safe address to the check and the metadata address afterwards (DNS
+    rebinding) still gets the POST at the safe address; https keeps the name for the certificate (SNI)."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    real_getaddrinfo, lookups = socket.getaddrinfo, []
+
+    def rebinding(host, *args, **kwargs):
+        if host != "hooks.example.org":
+            return real_getaddrinfo(host, *args, **kwargs)
+        lookups.append(host)
+        address = "127.0.0.1" if len(lookups) == 1 else "169.254.169.254"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    webhook = make_webhook(f"https://hooks.example.org:{port}/hook")
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    received = []
+
+    def accept_one():
+        connection, _ = listener.accept()
+        received.append(connection.recv(4096))
+        connection.close()
+
+    thread = threading.Thread(target=accept_one)
+    thread.start()
+    webhooks.send_test(webhook)
+    db.session.commit()
+    thread.join(timeout=10)
+    listener.close()
+    assert lookups == ["hooks.example.org"]  # looked up once, by the check
+    [hello] = received
+    assert hello[:1] == b"\x16" and b"hooks.example.org" in hello  # a TLS ClientHello naming the host
+    delivery = db.session.scalars(select(WebhookDelivery)).one()
+    assert delivery.status == "retrying" and delivery.response_code is None and delivery.error
