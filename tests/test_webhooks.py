@@ -250,9 +250,9 @@ def test_a_failing_endpoint_is_retried_with_backoff_and_the_failure_is_shown(
     assert failure.retries_left == 0
 
     page = client.get(f"/webhooks/{webhook.id}", headers=EN).get_data(as_text=True)
-    assert "failed after 5 tries: HTTP 500" in page and "Send again" in page
+    assert "Failed after 5 tries: HTTP 500" in page and "Send again" in page
     page = client.get(f"/webhooks/{webhook.id}", headers=FR).get_data(as_text=True)
-    assert f"échec après 5 essais{NB}: HTTP 500" in page
+    assert f"Échec après 5 essais{NB}: HTTP 500" in page
     assert "HTTP 500" in client.get("/webhooks", headers=EN).get_data(as_text=True)
 
     receiver.status = 204
@@ -352,6 +352,9 @@ def test_the_manager_adds_a_webhook_and_sees_its_secret_once(client, login, mana
     assert webhook.secret not in again and "Show the secret" in again
     revealed = client.post(f"/webhooks/{webhook.id}/secret", headers=EN)
     assert webhook.secret in revealed.get_data(as_text=True) and revealed.headers["Cache-Control"] == "no-store"
+    # The form beside it still shows the webhook as it is (not the button's empty form data).
+    assert '<input checked id="events-2" name="events" type="checkbox" value="fix.opened">' in revealed.get_data(
+        as_text=True)
     other = webhooks.create_webhook("https://other.example.org/")
     db.session.commit()
     assert other.secret != webhook.secret

@@ -48,7 +48,7 @@ def index():
 
 
 def render_detail(webhook: Webhook, form: WebhookForm | None = None, secret: str | None = None):
-    form = form or WebhookForm(obj=webhook)
+    form = form or WebhookForm(formdata=None, obj=webhook)  # not from the request of another button
     page = services.deliveries_page(webhook, request.args.get("page", 1, type=int))
     response = current_app.make_response(render_template(
         "webhooks/detail.html", webhook=webhook, form=form, secret=secret, page=page, labels=LABELS,
