@@ -39,12 +39,15 @@ class Receiver:
         self.requests = []
         self.status = 200
         self.headers = {}
+        self.while_answering = None  # called while the request is being answered
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                if receiver.while_answering:
+                    receiver.while_answering()
                 self.send_response(receiver.status)
                 for name, value in receiver.headers.items():
                     self.send_header(name, value)
@@ -264,6 +267,32 @@ def test_a_failing_endpoint_is_retried_with_backoff_and_the_failure_is_shown(
     # Only a failed delivery is sent again by hand.
     assert client.post(f"/webhooks/deliveries/{delivery.id}/resend").status_code == 303
     assert len(receiver.requests) == 6
+
+
+@pytest.mark.sqlite_only
+def test_the_job_holds_no_write_lock_while_the_receiver_answers(app, receiver, make_webhook, db):
+    """A slow receiver must not stop the web workers from writing (SQLite: one writer at a time)."""
+    import sqlite3
+
+    webhook = make_webhook(receiver.url)
+    path, took_the_lock = db.engine.url.database, []
+
+    def write_meanwhile():
+        other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            took_the_lock.append(True)
+        except sqlite3.OperationalError as locked:
+            took_the_lock.append(str(locked))
+        finally:
+            other.close()
+
+    receiver.while_answering = write_meanwhile
+    webhooks.send_test(webhook)
+    db.session.commit()
+    assert took_the_lock == [True]
+    assert db.session.scalars(select(WebhookDelivery.status)).one() == "sent"
 
 
 def test_redirects_are_not_followed(client, login, manager, receiver, make_webhook, db):

@@ -77,19 +77,31 @@ def deliver(delivery_id: int, *, retries_left: int, next_delay: float) -> None:
     if not webhook.active and delivery.event != TEST_EVENT:
         delivery.status = "skipped"
         return
-    body = body_of(delivery.payload)
+    url, body = webhook.url, body_of(delivery.payload)
     headers = {"Content-Type": "application/json", "User-Agent": "CheckApp-Webhooks",
                "X-CheckApp-Event": delivery.event, "X-CheckApp-Delivery": delivery.uuid,
                "X-CheckApp-Signature": signature(webhook.secret, body)}
-    now = utcnow()
-    code, error = post(webhook.url, body, headers)
-    delivery.attempts += 1
-    delivery.last_attempt_at, delivery.response_code, delivery.error = now, code, error
-    delivery.tries = [*delivery.tries, {"at": iso(now), "code": code, "error": error}][-MAX_TRIES_KEPT:]
-    if not error:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "sent", now, None
-        return
-    delivery.status = "retrying" if retries_left else "failed"
-    delivery.next_attempt_at = now + timedelta(seconds=next_delay) if retries_left else None
+    # No transaction while the receiver takes its time: a job's transaction holds SQLite's write lock.
     db.session.commit()
-    raise DeliveryFailed(f"{delivery.uuid}: {error}")
+    now = utcnow()
+    code, error = post(url, body, headers)
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None:
+        return  # deleted with its webhook meanwhile
+    record_try(delivery, now, code, error, retries_left, next_delay)
+    if error:
+        db.session.commit()
+        raise DeliveryFailed(f"{delivery.uuid}: {error}")
+
+
+def record_try(delivery: WebhookDelivery, at, code: int | None, error: str, retries_left: int,
+               next_delay: float) -> None:
+    delivery.attempts += 1
+    delivery.last_attempt_at, delivery.response_code, delivery.error = at, code, error
+    delivery.tries = [*delivery.tries, {"at": iso(at), "code": code, "error": error}][-MAX_TRIES_KEPT:]
+    if not error:
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "sent", at, None
+    elif retries_left:
+        delivery.status, delivery.next_attempt_at = "retrying", at + timedelta(seconds=next_delay)
+    else:
+        delivery.status, delivery.next_attempt_at = "failed", None
