@@ -57,7 +57,7 @@ def run_event(event: str, run: Run, by: str, base_url: str) -> tuple[str, dict]:
 def fix_event(event: str, fix: Fix, run: Run | None, base_url: str) -> tuple[str, dict]:
     """(text, data) of fix.opened, fix.regressed or fix.verified; `run` is the run that did it, if any."""
     data = {"fix": fix_data(fix, base_url), "run": run_data(run, base_url) if run is not None else None}
-    values = {"fix": data["fix"]["promise"] or data["fix"]["title"], "url": data["fix"]["url"],
+    values = {"fix": data["fix"]["promise"] or data["fix"]["title"] or f"#{fix.id}", "url": data["fix"]["url"],
               "run": run.title if run is not None else ""}
     with force_locale(DEFAULT_LANGUAGE):
         if event == "fix.opened":
