@@ -238,10 +238,13 @@ class CapturedMail:
 
     def __init__(self):
         self.messages = []
+        self.while_receiving = None  # called (in the server's thread) before a message is taken
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
+        if self.while_receiving:
+            self.while_receiving()
         message = message_from_bytes(envelope.content, policy=policy.default)
         message.envelope_to = list(envelope.rcpt_tos)
         self.messages.append(message)

@@ -1,5 +1,9 @@
 """The pattern the notifications build on: a receiver of a workflow signal calls send_mail; the
 email goes out once the workflow's transaction commits, and never if it rolls back."""
+import sqlite3
+from datetime import datetime
+
+import pytest
 from sqlalchemy import select
 
 from checkapp import signals
@@ -36,3 +40,27 @@ def test_nothing_is_sent_when_the_workflow_rolls_back(make_run, make_answer, sta
     db.session.commit()
     assert smtp_server.messages == []
     assert db.session.scalars(select(OutgoingEmail)).all() == []
+
+
+@pytest.mark.sqlite_only
+def test_delivering_holds_no_write_lock_while_the_mail_server_answers(smtp_server, db):
+    """A slow mail server must not stop the web workers from writing (SQLite: one writer at a time)."""
+    path, took_the_lock = db.engine.url.database, []
+
+    def write_meanwhile():
+        other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            took_the_lock.append(True)
+        except sqlite3.OperationalError as locked:
+            took_the_lock.append(str(locked))
+        finally:
+            other.close()
+
+    smtp_server.while_receiving = write_meanwhile
+    send_mail("invite", "tester@example.org", "en", ref="invite:1", tester_name="", run_title="Sofa",
+              brief="", expires_at=datetime(2026, 12, 9), due_date=None, sender_name="CheckApp", reply_to="")
+    db.session.commit()
+    assert took_the_lock == [True]
+    assert db.session.scalars(select(OutgoingEmail.status)).all() == ["sent"]

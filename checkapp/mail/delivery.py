@@ -32,15 +32,23 @@ def deliver(email_id: int, context: dict, base_url: str) -> None:
         subject, text, html, unsubscribe = render(email, context, base_url)
         email.subject = subject[:300]
         message = build_message(email, subject, text, html, unsubscribe)
-        if smtp_url:
-            transport.send_smtp(message, transport.smtp_settings(smtp_url))
-        else:
+        if not smtp_url:
             email.eml_name = eml_name(email)
             transport.write_eml(message, current_app.config["MAIL_DIR"], email.eml_name)
+        else:
+            # No transaction while the mail server takes its time: a job's transaction holds
+            # SQLite's write lock, and every web request that writes would wait for it.
+            db.session.commit()
+            transport.send_smtp(message, transport.smtp_settings(smtp_url))
     except Exception as exc:
-        email.status, email.error = "failed", error_text(exc)
-        db.session.commit()
+        email = db.session.get(OutgoingEmail, email_id)
+        if email is not None:
+            email.status, email.error = "failed", error_text(exc)
+            db.session.commit()
         raise
+    email = db.session.get(OutgoingEmail, email_id)
+    if email is None:
+        return  # removed meanwhile (a person's data erased)
     email.status = "sent" if smtp_url else "written"
     email.error = ""
     email.sent_at = utcnow()
