@@ -40,6 +40,7 @@ def register_jobs(app: Flask) -> None:
     from .jobs import init_queue
 
     init_queue(app)
+    from .departments import tasks as _department_tasks  # noqa: F401
     from .invites import tasks as _invite_tasks  # noqa: F401
     from .mail import tasks as _mail_tasks  # noqa: F401
     from .notify import tasks as _notify_tasks  # noqa: F401
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from .api.routes import bp as api
     from .auth.routes import bp as auth
     from .checklists.routes import bp as checklists
+    from .departments.routes import bp as departments
     from .evidence.routes import bp as evidence
     from .fixes.routes import bp as fixes
     from .invites.routes import bp as invites
@@ -126,7 +128,8 @@ def register_blueprints(app: Flask) -> None:
     from .runs.routes import bp as runs
     from .webhooks.routes import bp as webhooks
 
-    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, api, pwa, mail, jobs, webhooks):
+    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, departments, api, pwa, mail,
+                      jobs, webhooks):
         app.register_blueprint(blueprint)
 
 

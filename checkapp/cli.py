@@ -1,4 +1,6 @@
-"""Command-line: `flask --app checkapp create-user …`, `demo`, `worker` and `inbox`."""
+"""Command-line: `flask --app checkapp create-user …`, `demo`, `worker`, `inbox` and `digest`."""
+from datetime import UTC, datetime
+
 import click
 from flask import Flask, current_app
 
@@ -60,3 +62,55 @@ def register(app: Flask) -> None:
         from .inbox.server import serve
 
         serve(current_app._get_current_object(), bind or current_app.config["INBOX_BIND"])
+
+    @app.cli.command("digest")
+    @click.option("--department", "key", default=None, help="Only this department (its key, e.g. logistics).")
+    @click.option("--now", "now_text", default=None, metavar="ISO",
+                  help="The moment to send as of (ISO 8601, app time unless it has an offset), e.g. 2026-12-07T07:30.")
+    def digest(key: str | None, now_text: str | None) -> None:
+        """Send this week's department digests now (each department at most once a week)."""
+        from .database import background_writer
+        from .departments import services
+        from .departments.digest import send_digests, week_of
+        from .models import utcnow
+
+        if key is not None and services.get(key) is None:
+            raise click.BadParameter(f"no department {key!r}", param_hint="--department")
+        now = parse_moment(now_text) if now_text else utcnow()
+        with background_writer():
+            outcomes = send_digests(now, only=key)
+            db.session.commit()
+        click.echo(f"Week {week_of(now)}:")
+        for outcome in outcomes:
+            click.echo(f"  {outcome.department}: {describe(outcome)}")
+        if any(outcome.status == "sent" for outcome in outcomes) and not current_app.config.get("QUEUE_IMMEDIATE"):
+            click.echo("The emails are queued: the worker (flask --app checkapp worker) sends them; "
+                       "the Emails page lists them.")
+
+
+DIGEST_OUTCOMES = {
+    "already_sent": "already sent this week",
+    "nothing_new": "nothing open, new, back or verified: no digest",
+    "no_address": "no address (add some on the Departments page)",
+    "turned_off": "every address turned the digest off",
+}
+
+
+def describe(outcome) -> str:
+    """One department's digest in a line, e.g. "sent to a@example.org (3 open, 1 new, 0 back, 1 verified)"."""
+    if outcome.status != "sent":
+        return DIGEST_OUTCOMES[outcome.status]
+    counts = ", ".join(f"{number} {name}" for name, number in outcome.counts.items())
+    return f"sent to {', '.join(outcome.recipients)} ({counts})"
+
+
+def parse_moment(text: str) -> datetime:
+    """A moment typed on the command line: ISO 8601, in app time unless it has an offset → naive UTC."""
+    from .i18n import local_to_utc
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 moment, e.g. 2026-12-07T07:30",
+                                 param_hint="--now") from error
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else local_to_utc(moment)

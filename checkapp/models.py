@@ -331,6 +331,22 @@ class ShareLink(db.Model):
     revoked_at: Mapped[datetime | None]
 
 
+class Department(db.Model):
+    """Who receives the weekly digest of one department's fixes, in which language.
+
+    `key` is what Fix.department and ShareLink.department hold: a key of glossary.DEPARTMENTS (a
+    row is stored once the manager gives it addresses; its translated name is used while `name`
+    is empty) or the key of a department the manager added (checkapp/departments/services.py).
+    """
+
+    key: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    emails: Mapped[list] = mapped_column(JSON, default=list)  # normalised addresses, no repeats
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class StageWeight(db.Model):
     """The manager's weight for a journey stage in the fix score; missing stages use defaults."""
 

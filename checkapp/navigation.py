@@ -45,6 +45,7 @@ PLACES = (
     Place("fixes.dashboard", _l("Dashboard"), ("manager",), areas=("fixes.dashboard",)),
     Place("checklists.index", _l("Checklists"), ("manager",)),
     Place("auth.staff", _l("Team"), ("manager",), areas=("auth.staff",)),
+    Place("departments.index", _l("Departments"), ("manager",)),
     Place("mail.log", _l("Emails"), ("manager",), areas=("mail.log", "jobs")),
     Place("webhooks.index", _l("Webhooks"), ("manager",)),
 )

@@ -115,6 +115,10 @@ MATRIX = {
     "fixes.revoke_share": ("POST", "/fixes/shares/{share}/revoke", "302 403 403 302 403 403 302"),
     "fixes.share_view": ("GET", "/share/{share_token}", "200 200 200 200 200 200 200"),
     "fixes.share_photo": ("GET", "/share/{share_token}/photos/{photo}/thumb", "404 404 404 404 404 404 404"),
+    # --- departments and their weekly digest (manager only)
+    "departments.index": ("GET", "/departments", "302 403 403 302 403 403 200"),
+    "departments.new": ("GET", "/departments/new", "302 403 403 302 403 403 200"),
+    "departments.edit": ("GET", "/departments/logistics", "302 403 403 302 403 403 200"),
     # --- JSON API: the same people as the pages; 401 (JSON) when nobody is identified
     "api.csrf_token": ("GET", "/api/v1/csrf-token", "401 200 200 401 200 200 200"),
     "api.openapi": ("GET", "/api/openapi.json", "200 200 200 200 200 200 200"),

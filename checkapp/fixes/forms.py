@@ -4,8 +4,9 @@ from wtforms import DateField, FloatField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..departments.services import choices as department_choices
 from ..forms import Form
-from ..glossary import DEPARTMENTS, EFFORTS, FIX_STATUSES, STAGES, choices
+from ..glossary import EFFORTS, FIX_STATUSES, STAGES, choices
 from .scoring import MAX_WEIGHT, MIN_WEIGHT
 from .states import MANUAL
 
@@ -15,7 +16,7 @@ MANUAL_STATUSES = {status: FIX_STATUSES[status] for status in MANUAL}
 class FixForm(Form):
     status = SelectField(_l("Status"), choices=choices(MANUAL_STATUSES))
     owner = StringField(_l("Owner (name or email)"), validators=[Optional(), Length(max=120)])
-    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
+    department = SelectField(_l("Department"), choices=department_choices)
     due_date = DateField(_l("Due date"), validators=[Optional()])
     effort = SelectField(_l("Effort"),
                          choices=[SelectChoice("", _l("Not estimated (counts as medium)")), *choices(EFFORTS)],
@@ -25,7 +26,7 @@ class FixForm(Form):
 class IdeaForm(Form):
     title = StringField(_l("Idea"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
-    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
+    department = SelectField(_l("Department"), choices=department_choices)
     owner = StringField(_l("Owner (name or email)"), validators=[Optional(), Length(max=120)])
 
 
@@ -34,7 +35,7 @@ class CommentForm(Form):
 
 
 class ShareForm(Form):
-    department = SelectField(_l("Department"), choices=choices(DEPARTMENTS))
+    department = SelectField(_l("Department"), choices=department_choices)
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
 
 

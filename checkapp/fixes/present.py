@@ -7,6 +7,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from .. import glossary, verdict
+from ..departments import services as departments
 from ..i18n import utc_to_local
 from ..models import utcnow
 from ..navigation import current_locale
@@ -82,12 +83,12 @@ def csv_headers() -> list[str]:
             _("Fix number"), _("Link")]
 
 
-def csv_cells(row: FixRow) -> list[str]:
+def csv_cells(row: FixRow, department_names: dict[str, str]) -> list[str]:
     return [
         str(row.rank), row.question + (f" — {row.promise}" if row.promise else ""), number(row.score.value),
         str(row.severity), f"{row.failed_recent}/{row.checked_recent}", f"{row.failed_all}/{row.checked_all}",
         str(glossary.STAGES.get(row.stage, row.stage)),
-        str(glossary.DEPARTMENTS.get(row.department, row.department or "")),
+        department_names.get(row.department, row.department or ""),
         str(glossary.FIX_STATUSES.get(row.status, row.status)), row.owner, iso_date(row.due_date),
         str(glossary.EFFORTS.get(row.effort, "")) if row.effort else "",
         iso_date(row.first_seen), iso_date(row.last_seen), worst_gap(row),
@@ -97,4 +98,4 @@ def csv_cells(row: FixRow) -> list[str]:
 
 def helpers() -> dict:
     return {"score_sentence": score_sentence, "worst_gap": worst_gap, "promise_text": promise_text,
-            "idea_age": age, "fmt_number": number}
+            "idea_age": age, "fmt_number": number, "department_names": departments.names()}

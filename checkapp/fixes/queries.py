@@ -351,3 +351,26 @@ def photo_in_department(photo: Photo, department: str) -> bool:
 def newest_item(item_key: str) -> CheckItem | None:
     return db.session.scalar(select(CheckItem).where(CheckItem.item_key == item_key)
                              .order_by(CheckItem.id.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Fix ids by what happened to them in a period (the weekly digest's news)."""
+
+    opened: frozenset[int]
+    regressed: frozenset[int]
+    verified: frozenset[int]
+
+
+def changes_between(since: datetime, until: datetime) -> Changes:
+    """Fixes that entered the list, came back as a regression, or were verified by a run (and still
+    are) in [since, until). Read from the fixes' own dates: no answer is counted again."""
+    def ids(*conditions) -> frozenset[int]:
+        return frozenset(db.session.scalars(select(Fix.id).where(Fix.kind == FixKind.MISMATCH, *conditions)))
+
+    def within(column):
+        return and_(column >= since, column < until)
+
+    return Changes(opened=ids(within(Fix.created_at)),
+                   regressed=ids(Fix.regression.is_(True), within(Fix.reopened_at)),
+                   verified=ids(Fix.status == FixState.VERIFIED, within(Fix.verified_at)))

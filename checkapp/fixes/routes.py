@@ -4,11 +4,14 @@ Manager only. Share links live in routes_share.py, the dashboard in routes_dashb
 """
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import glossary
+from ..departments import services as departments
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Fix, Run, utcnow
@@ -30,7 +33,7 @@ def read_filters(args) -> queries.Filters:
         return value if value in allowed else ""
 
     return queries.Filters(
-        department=pick("department", glossary.DEPARTMENTS), stage=pick("stage", glossary.STAGES),
+        department=pick("department", departments.names()), stage=pick("stage", glossary.STAGES),
         status=pick("status", glossary.FIX_STATUSES), owner=args.get("owner", "").strip()[:120],
         area=pick("area", glossary.AREAS), kind=pick("kind", tuple(FixKind)),
         sort=pick("sort", queries.SORTS) or "score",
@@ -74,7 +77,8 @@ def print_view():
 def export_csv():
     filters = read_filters(request.args)
     rows = queries.all_fixes(filters, services.stage_weights())
-    body = csv_export.render(rows, present.locale(), present.csv_headers(), present.csv_cells)
+    body = csv_export.render(rows, present.locale(), present.csv_headers(),
+                             functools.partial(present.csv_cells, department_names=departments.names()))
     return Response(body.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=fixes.csv", "Cache-Control": "no-store"})
 

@@ -8,6 +8,7 @@ from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 
 from .. import glossary
+from ..departments import services as departments
 from ..permissions import manager_required
 from . import charts, dashboard, present
 
@@ -27,7 +28,8 @@ def register(bp) -> None:
         nps_chart = charts.line_chart(_("Recommend score (NPS) by month"), [labels[m] for m in months], nps_values,
                                       low=-100, high=100, desc=_("From −100 to +100, one point per month."),
                                       y_labels=[(v, charts.signed(v)) for v in (-100, 0, 100)])
-        bars = [(str(glossary.DEPARTMENTS.get(d, d or "?")), n) for d, n in sorted(open_fixes.items())]
+        names = departments.names()
+        bars = [(names.get(d, d or "?"), n) for d, n in sorted(open_fixes.items())]
         open_chart = charts.bar_chart(_("Open fixes by department"), bars,
                                       desc=_("Number of open or in-progress fixes.")) if bars else None
         return render_template(

@@ -6,8 +6,9 @@ from datetime import datetime, time
 from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from ..departments import services as departments
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Photo, ShareLink
@@ -31,10 +32,15 @@ def register(bp) -> None:
             db.session.commit()
             new_url = public_url("fixes.share_view", token=token)
             flash(_("Link created. Copy it now: for safety it is shown only once."), "success")
-        links = db.session.scalars(select(ShareLink).order_by(ShareLink.created_at.desc())).all()
+        links = db.session.scalars(listed_shares(services.utcnow())).all()
         return render_template("fixes/shares.html", form=form, links=links, new_url=new_url,
                                new_department=form.department.data if new_url else None,
-                               button=ButtonForm(), now=services.utcnow())
+                               button=ButtonForm(), now=services.utcnow(), department_names=departments.names())
+
+    def listed_shares(now):
+        """The manager's links, and the weekly digests' until they expire (a new one each week)."""
+        return (select(ShareLink).where(or_(ShareLink.created_by_id.is_not(None), ShareLink.expires_at > now))
+                .order_by(ShareLink.created_at.desc()))
 
     @bp.post("/fixes/shares/<int:link_id>/revoke")
     @manager_required

@@ -169,10 +169,11 @@ def set_stage_weights(weights: dict[str, float]) -> None:
     db.session.flush()
 
 
-def create_share(department: str, created_by: User, expires_at: datetime | None = None) -> tuple[ShareLink, str]:
-    """A read-only link to one department's fixes; the token is returned once, only its hash kept."""
+def create_share(department: str, created_by: User | None, expires_at: datetime | None = None) -> tuple[ShareLink, str]:
+    """A read-only link to one department's fixes; the token is returned once, only its hash kept.
+    `created_by` is None for the links CheckApp makes itself (the weekly digest's)."""
     token, digest = new_token()
-    link = ShareLink(department=department, token_hash=digest, created_by_id=created_by.id,
+    link = ShareLink(department=department, token_hash=digest, created_by_id=created_by.id if created_by else None,
                      expires_at=expires_at)
     db.session.add(link)
     db.session.flush()

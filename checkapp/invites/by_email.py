@@ -5,10 +5,8 @@ carries a signed link to the same invite instead (`reminder_token`), which stops
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -20,25 +18,6 @@ from ..runs.states import RunState
 from .services import NewInvite, renew_invite
 
 REMIND_BEFORE = timedelta(days=1)
-_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def parse_addresses(text: str) -> tuple[list[str], list[str]]:
-    """(valid addresses in order without repeats, what could not be read) from a typed list."""
-    valid: list[str] = []
-    invalid: list[str] = []
-    for word in _SEPARATORS.split(text or ""):
-        word = word.strip().strip("<>")
-        if not word:
-            continue
-        try:
-            address = validate_email(word, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            invalid.append(word)
-            continue
-        if address not in valid:
-            valid.append(address)
-    return valid, invalid
 
 
 def ref(invite: Invite) -> str:

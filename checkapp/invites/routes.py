@@ -12,6 +12,7 @@ from ..database import writes_on_get
 from ..extensions import db
 from ..forms import ButtonForm
 from ..i18n import LOCALES, local_to_utc
+from ..mail.addresses import parse_addresses
 from ..models import Checklist, Invite, Run, User
 from ..navigation import current_locale
 from ..permissions import INVITE_SESSION_KEY, invite_is_usable, manager_required
@@ -124,7 +125,7 @@ def panel():
 
 def panel_addresses(form: PanelForm) -> list[str] | None:
     """The panel's testers' emails, or None after adding to the field's errors what is wrong."""
-    addresses, unreadable = by_email.parse_addresses(form.tester_emails.data or "")
+    addresses, unreadable = parse_addresses(form.tester_emails.data or "")
     if unreadable:
         form.tester_emails.errors.append(_("These are not email addresses: %(list)s", list=", ".join(unreadable[:5])))
         return None

@@ -25,4 +25,5 @@ KINDS = {kind.name: kind for kind in (
     MailKind("fix_assigned", _l("Fixes assigned to you")),
     MailKind("fix_regressed", _l("Regressions on your fixes")),
     MailKind("fix_overdue", _l("Fixes past their due date")),
+    MailKind("digest", _l("Weekly digests of your department's fixes")),
 )}

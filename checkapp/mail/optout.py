@@ -38,6 +38,15 @@ def is_turned_off(address: str, kind: str) -> bool:
         MailOptOut.email == normalise_address(address), MailOptOut.kind == kind)) is not None
 
 
+def turned_off(addresses, kind: str) -> set[str]:
+    """Which of `addresses` turned this kind of email off (one query)."""
+    wanted = {normalise_address(address) for address in addresses}
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(MailOptOut.email).where(
+        MailOptOut.email.in_(wanted), MailOptOut.kind == kind)))
+
+
 def turn_off(address: str, kind: str) -> None:
     if not is_turned_off(address, kind):
         db.session.add(MailOptOut(email=normalise_address(address), kind=kind))

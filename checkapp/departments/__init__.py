@@ -1,0 +1,1 @@
+"""Departments (their names, addresses and language) and their weekly digest."""
