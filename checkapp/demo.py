@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 
 from .auth.services import create_user
 from .checklists import demo as checklists_demo
+from .departments import demo as departments_demo
 from .extensions import db
 from .fixes import demo as fixes_demo
 from .invites import demo as invites_demo
@@ -15,8 +16,8 @@ DEMO_LOGINS = (
     ("staff", "staff@demo.checkapp", "demo-staff-2026"),
 )
 # Library checklists, then runs on them, an invite, the review of submitted runs (which
-# opens fixes), then the manager's work on those fixes.
-AREAS = (checklists_demo, runs_demo, invites_demo, review_demo, fixes_demo)
+# opens fixes), then the manager's work on those fixes, and who receives each department's digest.
+AREAS = (checklists_demo, runs_demo, invites_demo, review_demo, fixes_demo, departments_demo)
 
 
 def database_is_empty() -> bool:
