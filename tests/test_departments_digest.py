@@ -241,3 +241,14 @@ def test_the_command_sends_now_and_says_what_it_did(app, week, smtp_server, db):
     assert "  billing: no address (add some on the Departments page)" in again.output
     assert runner.invoke(args=["digest", "--department", "legal"]).exit_code == 2
     assert runner.invoke(args=["digest", "--now", "next monday"]).exit_code == 2
+
+
+def test_the_share_page_lists_the_digests_links_until_they_expire(week, as_manager, db):
+    send(week)
+    page = as_manager.get("/fixes/shares", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert page.count("Made for the weekly digest") == 2
+    for link in db.session.scalars(select(ShareLink)):
+        link.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = as_manager.get("/fixes/shares", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Made for the weekly digest" not in page and "No link yet." in page
