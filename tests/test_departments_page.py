@@ -105,3 +105,17 @@ def test_keys_of_added_departments_stay_unique(as_manager, db):
 
 def test_an_unknown_department_is_not_found(as_manager):
     assert as_manager.get("/departments/legal").status_code == 404
+
+
+def test_a_fix_owner_reads_the_name_of_a_department_the_manager_added(as_manager, db, make_checklist, make_run,
+                                                                        make_answer, smtp_server):
+    as_manager.post("/departments/new", data={"name": "Qualité", "emails": "", "locale": "fr"})
+    checklist = make_checklist()
+    run = make_run(checklists=[checklist], status="accepted")
+    make_answer(run, checklist.current_version.items[0], "mismatch")
+    fixes.apply_accepted_run(run)
+    db.session.commit()
+    fix = db.session.scalars(select(Fix)).one()
+    as_manager.post(f"/fixes/{fix.id}", data={"status": "open", "owner": "hugo@example.org", "department": "qualite"})
+    [message] = smtp_server.to("hugo@example.org")
+    assert "Service\u00a0: Qualité" in message.get_body(("plain",)).get_content()

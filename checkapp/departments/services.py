@@ -33,6 +33,12 @@ def standard_name(key: str) -> str | None:
     return str(DEPARTMENTS[key]) if key in DEPARTMENTS else None
 
 
+def stored_name(key: str | None) -> str:
+    """The name the manager gave a department, "" when none (emails then use the glossary's name in
+    the reader's language)."""
+    return (db.session.scalar(select(Department.name).where(Department.key == key)) or "") if key else ""
+
+
 def all_departments() -> list[Department]:
     """The glossary's departments in its order (stored or not yet), then the added ones by name."""
     rows = {row.key: row for row in db.session.scalars(select(Department))}

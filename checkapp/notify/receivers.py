@@ -5,6 +5,7 @@ commits, never if it rolls back. Context values are plain (they travel through t
 """
 from __future__ import annotations
 
+from ..departments.services import stored_name
 from ..fixes.queries import newest_item
 from ..invites import by_email
 from ..invites.services import tester_names
@@ -77,5 +78,6 @@ def fix_facts(fix: Fix, owner: Recipient, actor: User | None) -> dict:
     return {"recipient_name": owner.user.name if owner.user else "",
             "fix_title": item.question if item else (fix.title or f"#{fix.id}"),
             "promise": item.promise if item else "",
-            "department": fix.department or "", "due_date": fix.due_date,
+            "department": fix.department or "", "department_name": stored_name(fix.department),
+            "due_date": fix.due_date,
             "actor_name": actor.name if actor else "", "reply_to": actor.email if actor else ""}
