@@ -1,4 +1,4 @@
-"""Command-line: `flask --app checkapp create-user …`, `demo`, `worker`, `inbox` and `digest`."""
+"""Command-line: `flask --app checkapp create-user …`, `demo`, `worker`, `inbox`, `digest` and `tick`."""
 from datetime import UTC, datetime
 
 import click
@@ -86,6 +86,20 @@ def register(app: Flask) -> None:
         if any(outcome.status == "sent" for outcome in outcomes) and not current_app.config.get("QUEUE_IMMEDIATE"):
             click.echo("The emails are queued: the worker (flask --app checkapp worker) sends them; "
                        "the Emails page lists them.")
+
+    @app.cli.command("tick")
+    @click.option("--now", "now_text", default=None, metavar="2027-03-01T08:00",
+                  help="Act as if it were this time (app time, CHECKAPP_TIMEZONE, unless an offset is given).")
+    def tick(now_text: str | None) -> None:
+        """One pass of the programmes: make due runs, queue reminders, flag overdue runs (the worker does
+        it every 15 minutes; a second pass at the same time does nothing more)."""
+        from .database import background_writer
+        from .programmes.tick import tick as one_pass
+
+        with background_writer():
+            report = one_pass(parse_moment(now_text) if now_text else None)
+            db.session.commit()
+        click.echo(str(report))
 
 
 DIGEST_OUTCOMES = {

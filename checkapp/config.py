@@ -1,6 +1,9 @@
 """Settings read from the environment (see README: Configuration)."""
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 def database_url(instance_path: str) -> str:
@@ -37,9 +40,21 @@ def from_environment(instance_path: str) -> dict:
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted.
         "PROXIES": int(os.environ.get("CHECKAPP_PROXIES", "0")),
         "PREFERRED_URL_SCHEME": "https" if over_https else "http",
+        "TIMEZONE": timezone_name(os.environ.get("CHECKAPP_TIMEZONE", "")),
         **mail_settings(instance_path),
         **cookie_settings(over_https),
     }
+
+
+def timezone_name(value: str) -> str:
+    """CHECKAPP_TIMEZONE: the IANA zone people read and type times in, and programmes keep their
+    rhythm in (e.g. Europe/Paris); a misspelt zone stops the app at start, not at the first run."""
+    name = value.strip() or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"CHECKAPP_TIMEZONE={name!r} is not a time zone; use a name like Europe/Paris.") from error
+    return name
 
 
 def startup_warnings(env=os.environ) -> list[str]:
@@ -94,6 +109,7 @@ def for_tests(tmp_dir: str) -> dict:
         "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "TIMEZONE": DEFAULT_TIMEZONE,
         **mail_settings(tmp_dir),
         # Jobs run at once, in the test's process: no worker, no queue file.
         "QUEUE_IMMEDIATE": True,

@@ -2,10 +2,11 @@
 the browser's region for dates and numbers; and the local time people type and read (the app
 stores naive UTC)."""
 from datetime import UTC, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from flask import request
+from flask import current_app, has_app_context, request
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -15,6 +16,7 @@ LOCALES = ("fr", "en")
 # The language when nobody says which: a browser asking for neither, a message read by many (webhooks).
 DEFAULT_LANGUAGE = "fr"
 LOCALE_COOKIE = "lang"
+# The default of CHECKAPP_TIMEZONE (config.TIMEZONE); `local_zone()` is the configured one.
 LOCAL_ZONE = ZoneInfo("Europe/Paris")
 
 
@@ -47,15 +49,26 @@ def select_locale() -> str:
     return regional_locale(select_language(), request.accept_languages)
 
 
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_zone() -> ZoneInfo:
+    """The app's time zone (CHECKAPP_TIMEZONE): the one people read and type times in."""
+    name = current_app.config.get("TIMEZONE") if has_app_context() else None
+    return _zone(name) if name else LOCAL_ZONE
+
+
 def select_timezone() -> str:
-    return LOCAL_ZONE.key
+    return local_zone().key
 
 
 def local_to_utc(moment: datetime | None) -> datetime | None:
     """A local time without zone (typed in a form, written by a camera) → naive UTC."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(tzinfo=local_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 def utc_from_iso(text: object) -> datetime | None:
@@ -74,14 +87,14 @@ def utc_from_iso(text: object) -> datetime | None:
 
 
 def local_now() -> datetime:
-    return datetime.now(LOCAL_ZONE).replace(tzinfo=None)
+    return datetime.now(local_zone()).replace(tzinfo=None)
 
 
 def utc_to_local(moment: datetime | None) -> datetime | None:
     """Naive UTC (as stored) → the local time people read, without zone."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    return moment.replace(tzinfo=UTC).astimezone(local_zone()).replace(tzinfo=None)
 
 
 def template_translations() -> dict:

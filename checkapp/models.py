@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of the id kept in session and remember cookies: raising it ends every copy of them.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Part of the secret address of the person's calendar feed: raising it ends the old address.
+    calendar_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:
@@ -135,6 +137,9 @@ class RunChecklist(db.Model):
 class Run(db.Model):
     """One test order (or contact test), performed by a staff member or an invited tester."""
 
+    # A programme makes one run per occurrence, whatever the number of workers or retries.
+    __table_args__ = (UniqueConstraint("programme_id", "occurrence"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     brief: Mapped[str] = mapped_column(Text, default="")
@@ -152,11 +157,90 @@ class Run(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     # The run's own address is run-<inbox_token>@CHECKAPP_INBOX_DOMAIN (checkapp/inbox).
     inbox_token: Mapped[str | None] = mapped_column(String(40), unique=True, default=new_inbox_token)
+    # Made by a programme for one of its occurrences (the local day it is planned for).
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"))
+    occurrence: Mapped[date | None]
+    # A programme's run: when its performer was reminded of the due date, and when the manager
+    # was told it is overdue (each once).
+    reminded_at: Mapped[datetime | None]
+    overdue_flagged_at: Mapped[datetime | None]
 
     performer: Mapped[User | None] = relationship(foreign_keys=[performer_id])
+    programme: Mapped[Programme | None] = relationship()
     checklists: Mapped[list[RunChecklist]] = relationship(
         order_by="RunChecklist.position", cascade="all, delete-orphan"
     )
+
+
+class Programme(db.Model):
+    """A rhythm that creates runs by itself: checklists, cadence, and who performs each run.
+
+    The rhythm (checkapp/programmes/rhythm.py) gives the occurrences, local days from start_date;
+    each run is made `days_ahead` days before its day and is due `days_to_perform - 1` days after
+    it. Occurrences before `effective_from` (the day the programme was made, edited or resumed) are
+    never made: an edit changes future runs only. A deleted programme keeps its runs (deleted_at).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brief: Mapped[str] = mapped_column(Text, default="")
+    rhythm: Mapped[str] = mapped_column(String(20))  # days | weeks | month_day | month_weekday
+    every: Mapped[int] = mapped_column(default=1)  # every N days, weeks or months
+    month_day: Mapped[int | None]  # 1-31; a shorter month uses its last day
+    weekday: Mapped[int | None]  # 0 Monday … 6 Sunday
+    week_of_month: Mapped[int | None]  # 1-4, or -1 for the last one
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    days_ahead: Mapped[int] = mapped_column(default=7)
+    days_to_perform: Mapped[int] = mapped_column(default=3)
+    performers: Mapped[str] = mapped_column(String(10))  # staff (in rotation) | panel (testers by email)
+    panel_emails: Mapped[list] = mapped_column(JSON, default=list)
+    panel_locale: Mapped[str] = mapped_column(String(5), default="fr")
+    effective_from: Mapped[date]
+    paused_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+    checklists: Mapped[list[ProgrammeChecklist]] = relationship(
+        order_by="ProgrammeChecklist.position", cascade="all, delete-orphan")
+    staff: Mapped[list[ProgrammePerformer]] = relationship(
+        order_by="ProgrammePerformer.position", cascade="all, delete-orphan")
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
+
+
+class ProgrammeChecklist(db.Model):
+    """A checklist a programme's runs are performed against, in its current version at the time."""
+
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True)
+    checklist_id: Mapped[int] = mapped_column(ForeignKey("checklist.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    checklist: Mapped[Checklist] = relationship()
+
+
+class ProgrammePerformer(db.Model):
+    """A staff member in a programme's rotation, in turn by position."""
+
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship()
+
+
+class Setting(db.Model):
+    """A team-wide choice of the manager's, e.g. after how many days a promise is stale."""
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Answer(db.Model):

@@ -56,7 +56,7 @@ class NewInvite:
 
 
 def create_invite(run: Run, *, created_by: User | None, tester_name: str = "", tester_contact: str = "",
-                  days: int = DEFAULT_DAYS, single_use: bool = True) -> NewInvite:
+                  days: int = DEFAULT_DAYS, single_use: bool = True, now: datetime | None = None) -> NewInvite:
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_DAYS}")
     if run.performer_id is not None:
@@ -65,7 +65,7 @@ def create_invite(run: Run, *, created_by: User | None, tester_name: str = "", t
     if run.status in run_states.DONE:
         raise InviteNotAllowed(N_("This run was already submitted: there is nothing left for a tester to do."))
     token, digest = new_token()
-    now = utcnow()
+    now = now or utcnow()
     invite = Invite(
         run_id=run.id, token_hash=digest, tester_name=(tester_name or "").strip(),
         tester_contact=(tester_contact or "").strip(), single_use=single_use, created_at=now,

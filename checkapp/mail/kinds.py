@@ -26,4 +26,6 @@ KINDS = {kind.name: kind for kind in (
     MailKind("fix_regressed", _l("Regressions on your fixes")),
     MailKind("fix_overdue", _l("Fixes past their due date")),
     MailKind("digest", _l("Weekly digests of your department's fixes")),
+    MailKind("run_reminder", _l("Reminders before a test is due")),
+    MailKind("run_overdue", _l("Alerts about overdue programme runs")),
 )}

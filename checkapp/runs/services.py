@@ -89,12 +89,16 @@ class SubmitBlocked(UserError):
 
 def create_run(*, title: str, brief: str, versions: list[ChecklistVersion], performer: User | None,
                created_by: User, ordered_at: datetime | None = None, due_date: date | None = None,
-               order_reference: str | None = None) -> Run:
+               order_reference: str | None = None, programme_id: int | None = None,
+               occurrence: date | None = None, created_at: datetime | None = None) -> Run:
+    """A planned run. A programme's run names its programme and occurrence (a pair the database
+    holds once: a second one raises IntegrityError at this flush)."""
     if not versions:
         raise ValueError("a run needs at least one checklist version")
     run = Run(title=title.strip(), brief=(brief or "").strip(), status=RunState.PLANNED,
               performer_id=performer.id if performer else None, created_by_id=created_by.id,
-              ordered_at=ordered_at, due_date=due_date, order_reference=(order_reference or "").strip() or None)
+              ordered_at=ordered_at, due_date=due_date, order_reference=(order_reference or "").strip() or None,
+              programme_id=programme_id, occurrence=occurrence, created_at=created_at or utcnow())
     for position, version in enumerate(versions):
         run.checklists.append(RunChecklist(version=version, position=position))
     db.session.add(run)

@@ -1,0 +1,1 @@
+"""Test programmes: a rhythm that makes runs by itself, hands them out and follows them up."""
