@@ -269,3 +269,28 @@ def smtp_server(app):
     yield captured
     app.config["SMTP_URL"] = previous
     controller.stop()
+
+
+@pytest.fixture
+def make_programme(db, manager, make_checklist):
+    """A programme made by `manager` on `made_at` (naive UTC; it takes effect that local day):
+    staff in rotation (`staff=[...]`) or a panel of testers (`panel=["a@example.org", ...]`)."""
+    from datetime import date
+
+    from checkapp.programmes import services
+    from checkapp.programmes.rhythm import Rhythm
+
+    def make(*, name="Sofa order", rhythm="weeks", every=1, start=date(2027, 3, 1), staff=(), panel=(),
+             checklists=None, made_at=datetime(2027, 2, 1, 9, 0), month_day=None, weekday=None,
+             week_of_month=None, **fields):
+        rule = Rhythm(rhythm, every, month_day, weekday, week_of_month)
+        programme = services.create_programme(
+            services.ProgrammeFields(name=name, rhythm=rule, start_date=start,
+                                     checklists=checklists or [make_checklist()],
+                                     performers="panel" if panel else "staff", staff=list(staff),
+                                     panel_emails=list(panel), **fields),
+            created_by=manager, now=made_at)
+        db.session.commit()
+        return programme
+
+    return make
