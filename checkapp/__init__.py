@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from .api.routes import bp as api
     from .auth.routes import bp as auth
     from .checklists.routes import bp as checklists
+    from .coverage.routes import bp as coverage
     from .departments.routes import bp as departments
     from .evidence.routes import bp as evidence
     from .fixes.routes import bp as fixes
@@ -124,13 +125,14 @@ def register_blueprints(app: Flask) -> None:
     from .jobs.routes import bp as jobs
     from .mail.routes import bp as mail
     from .main.routes import bp as main
+    from .programmes.routes import bp as programmes
     from .pwa.routes import bp as pwa
     from .review.routes import bp as review
     from .runs.routes import bp as runs
     from .webhooks.routes import bp as webhooks
 
     for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, departments, api, pwa, mail,
-                      jobs, webhooks):
+                      jobs, webhooks, programmes, coverage):
         app.register_blueprint(blueprint)
 
 

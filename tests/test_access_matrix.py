@@ -15,7 +15,7 @@ no account, so a login page would be a dead end.
 """
 import io
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
@@ -27,7 +27,10 @@ from checkapp.invites.by_email import reminder_token
 from checkapp.mail.optout import unsubscribe_token
 from checkapp.models import Invite, utcnow
 from checkapp.permissions import INVITE_SESSION_KEY
+from checkapp.programmes import services as programmes
+from checkapp.programmes.rhythm import Rhythm
 from checkapp.runs import services as runs
+from checkapp.runs.mine import feed_token
 from checkapp.tokens import hash_token
 from checkapp.webhooks import services as webhooks
 from tests.conftest import free_port
@@ -95,6 +98,18 @@ MATRIX = {
     "webhooks.send_test": ("POST", "/webhooks/{webhook}/test", "302 403 403 302 403 403 303"),
     "webhooks.delete": ("POST", "/webhooks/{webhook}/delete", "302 403 403 302 403 403 303"),
     "webhooks.resend": ("POST", "/webhooks/deliveries/{delivery}/resend", "302 403 403 302 403 403 303"),
+    # --- programmes and coverage (manager only); a staff member's calendar feed: its secret address
+    "programmes.index": ("GET", "/programmes", "302 403 403 302 403 403 200"),
+    "programmes.new": ("GET", "/programmes/new", "302 403 403 302 403 403 200"),
+    "programmes.detail": ("GET", "/programmes/{programme}", "302 403 403 302 403 403 200"),
+    "programmes.edit": ("GET", "/programmes/{programme}/edit", "302 403 403 302 403 403 200"),
+    "programmes.pause": ("POST", "/programmes/{programme}/pause", "302 403 403 302 403 403 302"),
+    "programmes.resume": ("POST", "/programmes/{programme}/resume", "302 403 403 302 403 403 302"),
+    "programmes.delete": ("GET", "/programmes/{programme}/delete", "302 403 403 302 403 403 200"),
+    "coverage.index": ("GET", "/coverage", "302 403 403 302 403 403 200"),
+    "coverage.threshold": ("POST", "/coverage/threshold", "302 403 403 302 403 403 302"),
+    "runs.calendar_feed": ("GET", "/calendar/{calendar_token}.ics", "200 200 200 200 200 200 200"),
+    "runs.reset_calendar": ("POST", "/calendar/reset", "302 403 403 302 302 302 302"),
     # --- review (manager only)
     "review.queue": ("GET", "/review", "302 403 403 302 403 403 200"),
     "review.run": ("GET", "/review/runs/{run}", "302 403 403 302 403 403 200"),
@@ -169,6 +184,9 @@ def world(app, db, make_user, make_checklist, make_run):
     other = invites.create_invite(other_run, created_by=manager, tester_name="Bob").invite
     other.opened_at = utcnow()
     fix = fixes.ensure_fix(days.item_key)
+    programme = programmes.create_programme(programmes.ProgrammeFields(
+        name="Monthly order", rhythm=Rhythm("month_day", month_day=1), start_date=date(2027, 1, 1),
+        checklists=[checklist], staff=[staff]), created_by=manager)
     share, share_token = fixes.create_share("web", manager)
     webhook = webhooks.create_webhook(f"http://127.0.0.1:{free_port()}/hook", actor=manager)
     delivery = webhooks.queue_delivery(webhook, "run.accepted", "text", {})
@@ -179,7 +197,8 @@ def world(app, db, make_user, make_checklist, make_run):
         "ids": dict(run=run.id, item=label.id, photo=photo.id, answer=answer.id, checklist=checklist.id,
                     item_key=days.item_key, invite=mine.id, other_invite=other.id, token="mine-token",
                     fix=fix.id, share=share.id, share_token=share_token, other_staff=other_staff.id,
-                    reminder_token=reminder_token(mine),
+                    reminder_token=reminder_token(mine), programme=programme.id,
+                    calendar_token=feed_token(staff),
                     unsubscribe_token=unsubscribe_token("a@example.org", "invite"),
                     webhook=webhook.id, delivery=delivery.id),
     }

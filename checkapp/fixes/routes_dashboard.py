@@ -8,6 +8,7 @@ from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 
 from .. import glossary
+from ..coverage import queries as coverage
 from ..departments import services as departments
 from ..permissions import manager_required
 from . import charts, dashboard, present
@@ -32,8 +33,10 @@ def register(bp) -> None:
         bars = [(names.get(d, d or "?"), n) for d, n in sorted(open_fixes.items())]
         open_chart = charts.bar_chart(_("Open fixes by department"), bars,
                                       desc=_("Number of open or in-progress fixes.")) if bars else None
+        stale_days = coverage.stale_days()
         return render_template(
-            "fixes/dashboard.html", months=months, month_labels=labels, signed=charts.signed,
+            "fixes/dashboard.html", stale=coverage.stale_count(coverage.default_cutoff(stale_days)),
+            stale_days=stale_days, months=months, month_labels=labels, signed=charts.signed,
             stage_charts=stage_charts, area_charts=area_charts,
             nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
             overdue=dashboard.overdue_fixes(), **present.helpers())

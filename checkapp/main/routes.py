@@ -15,7 +15,15 @@ ONE_YEAR = 365 * 24 * 3600
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("invites.welcome" if current_invite() else "auth.login"))
-    return render_template("main/home.html")
+    if current_user.role != "staff":
+        return render_template("main/home.html", mine=None)
+    from ..programmes.services import today
+    from ..runs.mine import my_runs
+    from ..runs.routes_calendar import feed_url
+
+    current = today()
+    return render_template("main/home.html", mine=my_runs(current_user, current), today=current,
+                           feed_url=feed_url(current_user))
 
 
 @bp.post("/language")

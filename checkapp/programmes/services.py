@@ -225,6 +225,15 @@ def upcoming(programme: Programme, now: datetime | None = None, count: int = 5) 
     return [occurrence(programme, day, performer_at(programme, turn + offset)) for offset, day in enumerate(days)]
 
 
+def future_days(programme: Programme, last: date, now: datetime | None = None) -> list[date]:
+    """Its occurrences from today to `last` that have no run yet (none while it is paused)."""
+    if programme.paused or programme.deleted_at is not None:
+        return []
+    start = max(today(now), programme.effective_from)
+    made = made_days(programme, start)
+    return [day for day in days_between(programme, start, last) if day not in made]
+
+
 def made_days(programme: Programme, since: date) -> set[date]:
     """The occurrences from `since` on that already have their run."""
     return set(db.session.scalars(select(Run.occurrence).where(Run.programme_id == programme.id,

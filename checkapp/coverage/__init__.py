@@ -1,0 +1,1 @@
+"""Coverage: for every promise, when it was last checked, the next planned check, stale or not."""
