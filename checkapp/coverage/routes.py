@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from .. import glossary
 from ..extensions import db
 from ..permissions import manager_required
+from ..programmes import services as programmes
 from . import queries
 from .forms import CoverageFilterForm, ThresholdForm
 
@@ -33,7 +34,8 @@ def index():
     return render_template("coverage/index.html", form=form, filters=filters, page=page, days=days, grid=grid,
                            month_names=month_names, programme_days=queries.programme_next_days(),
                            threshold=ThresholdForm(days=days), is_mismatch=queries.is_mismatch,
-                           next_check=queries.next_check, areas=glossary.AREAS)
+                           next_check=queries.next_check, areas=glossary.AREAS,
+                           today=programmes.today())
 
 
 @bp.post("/coverage/threshold")
