@@ -32,15 +32,16 @@ def world(db, make_checklist, make_run, make_answer, staff):
                      due_date=today - timedelta(days=100))
     for item, outcome in ((days, "pass"), (label, "mismatch"), (hotline, "pass")):
         make_answer(first, item, outcome)
-    second = make_run(checklists=[delivery], status="submitted", submitted_at=ago(10), due_date=today - timedelta(days=10))
+    second = make_run(checklists=[delivery], status="submitted", submitted_at=ago(10),
+                      due_date=today - timedelta(days=10))
     make_answer(second, days, "mismatch")
     make_answer(second, label, "na")  # not applicable: not a check
     ongoing = make_run(checklists=[delivery], status="in_progress", due_date=today - timedelta(days=1))
     make_answer(ongoing, hotline, "mismatch")  # not sent: not a check
     planned = make_run(performer=staff, checklists=[delivery], due_date=today + timedelta(days=5))
     db.session.commit()
-    return {"delivery": delivery, "chat": chat, "items": (days, label, hotline), "runs": (first, second, ongoing, planned),
-            "today": today}
+    return {"delivery": delivery, "chat": chat, "items": (days, label, hotline),
+            "runs": (first, second, ongoing, planned), "today": today}
 
 
 def page(**filters):
@@ -53,7 +54,7 @@ def test_each_promise_has_its_last_check_result_next_check_and_stale_flag(world)
     result = page()
     assert (result.total, result.stale) == (4, 3)
     rows = {row.question: row for row in result.rows}
-    assert [row.question for row in result.rows][0] == HOTLINE[0]["question"]  # never checked comes first
+    assert result.rows[0].question == HOTLINE[0]["question"]  # never checked comes first
     chat = rows[HOTLINE[0]["question"]]
     assert chat.checked_at is None and chat.stale
     assert (rows[days.question].last_run_id, rows[days.question].outcome, rows[days.question].stale) == (

@@ -54,7 +54,8 @@ def test_a_panel_programme_takes_one_address_per_line(client, login, manager, ma
 
 @pytest.mark.parametrize(("fields", "error"), [
     ({"staff": []}, "Choose at least one staff member."),
-    ({"performers": "panel", "panel_emails": "zoe@example, karim@example.org"}, "These are not email addresses: zoe@example"),
+    ({"performers": "panel", "panel_emails": "zoe@example, karim@example.org"},
+     "These are not email addresses: zoe@example"),
     ({"performers": "panel", "panel_emails": ""}, "List at least one tester"),
     ({"rhythm": "month_day", "month_day": ""}, "Give the day of the month, from 1 to 31."),
     ({"end_date": "2027-02-01"}, "The last day comes before the first day."),
@@ -123,16 +124,17 @@ def test_pause_resume_and_delete(client, login, manager, make_programme, staff, 
 
 
 @pytest.mark.parametrize("who", ["staff", "tester"])
-def test_staff_and_testers_cannot_manage_programmes(client, login, as_tester, staff, make_run, make_programme, make_checklist,
-                                                    who, db):
+def test_staff_and_testers_cannot_manage_programmes(client, login, as_tester, staff, make_run, make_programme,
+                                                    make_checklist, who, db):
     programme = make_programme(staff=[staff])
     checklist = make_checklist()
     if who == "staff":
         login(staff)
     else:
         as_tester(make_run())
+    hacked = form(checklist, name="Hacked", staff=[staff.id])
     for method, path, data in (("POST", "/programmes/new", form(checklist, staff=[staff.id])),
-                               ("POST", f"/programmes/{programme.id}/edit", form(checklist, name="Hacked", staff=[staff.id])),
+                               ("POST", f"/programmes/{programme.id}/edit", hacked),
                                ("POST", f"/programmes/{programme.id}/pause", {}),
                                ("POST", f"/programmes/{programme.id}/delete", {}),
                                ("GET", "/programmes", None), ("GET", "/coverage", None)):
