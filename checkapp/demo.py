@@ -8,6 +8,7 @@ from .extensions import db
 from .fixes import demo as fixes_demo
 from .invites import demo as invites_demo
 from .models import User
+from .programmes import demo as programmes_demo
 from .review import demo as review_demo
 from .runs import demo as runs_demo
 
@@ -16,8 +17,9 @@ DEMO_LOGINS = (
     ("staff", "staff@demo.checkapp", "demo-staff-2026"),
 )
 # Library checklists, then runs on them, an invite, the review of submitted runs (which
-# opens fixes), then the manager's work on those fixes, and who receives each department's digest.
-AREAS = (checklists_demo, runs_demo, invites_demo, review_demo, fixes_demo, departments_demo)
+# opens fixes), the manager's work on those fixes, who receives each department's digest, then two
+# programmes with their past runs.
+AREAS = (checklists_demo, runs_demo, invites_demo, review_demo, fixes_demo, departments_demo, programmes_demo)
 
 
 def database_is_empty() -> bool:

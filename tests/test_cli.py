@@ -21,8 +21,9 @@ def test_demo_loads_once_and_prints_the_logins(app, db, client):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert "Demo data loaded." in first.output and "manager@demo.checkapp" in first.output
+    users = db.session.query(User).count()  # the two logins, and a colleague in a programme's rotation
     second = runner.invoke(args=["demo"])
     assert "not loaded" in second.output
-    assert db.session.query(User).count() == 2
+    assert db.session.query(User).count() == users == 3
     response = client.post("/login", data={"email": "manager@demo.checkapp", "password": "demo-manager-2026"})
     assert response.status_code == 302

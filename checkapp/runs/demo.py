@@ -98,7 +98,7 @@ def _submitted_run(index, days, title, versions, performer, tester, mismatches, 
         answer = _answer(run, item, _observed(item, mismatch, rng), performer, at,
                          NOTES.get(topic, "") if mismatch else "")
         if item.photo_required and answer.outcome != NA:
-            _photo(run, item, index, number, at)
+            demo_photo(run, item, index, number, at)
     submitted_at = ordered_at + timedelta(days=3, hours=rng.randint(1, 8))
     services.submit_run(run, recommend_score=score, comment=_comment(score), actor=performer, actor_label=tester)
     run.started_at = ordered_at + timedelta(hours=1)
@@ -131,7 +131,7 @@ def _comment(score: int) -> str:
     return "Bonne expérience dans l'ensemble, quelques détails à revoir."
 
 
-def _photo(run: Run, item: CheckItem, index: int, number: int, at) -> None:
+def demo_photo(run: Run, item: CheckItem, index: int, number: int, at) -> None:
     """A small generated picture stored like an upload, so thumbnails show in the demo."""
     from PIL import Image, ImageDraw
 
