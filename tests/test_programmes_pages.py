@@ -75,7 +75,7 @@ def test_errors_in_french(client, login, manager, make_checklist):
     checklist = make_checklist()
     login(manager)
     page = client.post("/programmes/new", data=form(checklist, staff=[]), headers=FR).get_data(as_text=True)
-    assert "Choisissez au moins un membre de l’équipe." in page
+    assert "Choisissez au moins un collaborateur." in page
 
 
 def test_editing_keeps_the_runs_made_and_says_so(client, login, manager, make_programme, make_checklist, staff, db):
