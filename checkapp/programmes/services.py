@@ -46,15 +46,22 @@ class ProgrammeFields:
     days_to_perform: int = 3
 
     def check(self) -> None:
-        self.rhythm.check()
+        """ProgrammeRefused (a msgid) for what the manager must correct; ValueError for what no form sends."""
         if not self.name.strip():
             raise ProgrammeRefused(N_("Give the programme a name."))
         if not self.checklists:
             raise ProgrammeRefused(N_("Choose at least one checklist."))
+        self._check_schedule()
+        self._check_performers()
+
+    def _check_schedule(self) -> None:
+        self.rhythm.check()
         if self.end_date is not None and self.end_date < self.start_date:
             raise ProgrammeRefused(N_("The end date comes before the start date."))
         if not (0 <= self.days_ahead <= MAX_DAYS_AHEAD and 1 <= self.days_to_perform <= MAX_DAYS_TO_PERFORM):
             raise ValueError("days_ahead or days_to_perform out of range")
+
+    def _check_performers(self) -> None:
         if self.performers == STAFF and not self.staff:
             raise ProgrammeRefused(N_("Choose at least one staff member for the rotation."))
         if self.performers == PANEL and not self.panel_emails:
