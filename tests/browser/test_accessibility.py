@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from checkapp.demo import DEMO_LOGINS, load_demo
 from checkapp.invites import services as invites
-from checkapp.models import Checklist, Fix, Run, utcnow
+from checkapp.models import Checklist, Fix, Programme, Run, utcnow
 from checkapp.runs import services as runs
 
 pytestmark = pytest.mark.browser
@@ -118,6 +118,7 @@ def test_main_pages_of_each_role_pass_wcag_21_aa_with_44_px_targets(open_phone, 
     submitted = db.session.scalar(select(Run).where(Run.status == "submitted").limit(1))
     fix = db.session.scalar(select(Fix).where(Fix.kind == "mismatch").limit(1))
     checklist = db.session.scalar(select(Checklist).limit(1))
+    programme = db.session.scalar(select(Programme).limit(1))
     anonymous, manager, staff, tester = open_phone(), log_in(open_phone(), "manager"), log_in(open_phone(), "staff"), \
         open_phone()
     tester.goto(f"/i/{demo['token']}")
@@ -126,8 +127,9 @@ def test_main_pages_of_each_role_pass_wcag_21_aa_with_44_px_targets(open_phone, 
         (manager, ("/runs", "/review", f"/review/runs/{submitted.id}", "/fixes", f"/fixes/{fix.id}", "/fixes/print",
                    "/dashboard", "/checklists/", f"/checklists/{checklist.id}", "/checklists/library", "/staff",
                    f"/runs/{invited.id}/invites", "/invites/panel", "/fixes/shares", "/fixes/ideas/new",
-                   "/runs/new", f"/runs/{submitted.id}/report", "/departments", "/departments/logistics")),
-        (staff, ("/runs", f"/runs/{mine.id}/perform", f"/runs/{mine.id}/items",
+                   "/runs/new", f"/runs/{submitted.id}/report", "/departments", "/departments/logistics",
+                   "/programmes", f"/programmes/{programme.id}", f"/programmes/{programme.id}/edit", "/coverage")),
+        (staff, ("/", "/runs", f"/runs/{mine.id}/perform", f"/runs/{mine.id}/items",
                  *(f"/runs/{mine.id}/items/{item_id}" for item_id in kinds_of_items(mine)),
                  f"/runs/{mine.id}/submit", f"/runs/{mine.id}/report")),
         (tester, ("/tester", f"/runs/{invited.id}/perform", f"/runs/{invited.id}/items/{runs.all_items(invited)[0].id}",
