@@ -262,3 +262,20 @@ def test_the_tick_command_says_what_it_did_and_does_nothing_more_the_second_time
     assert db.session.scalar(select(func.count()).select_from(OutgoingEmail)) == 1  # the tester's invite
     refused = runner.invoke(args=["tick", "--now", "next monday"])
     assert refused.exit_code != 0 and "2027-03-01T08:00" in refused.output
+
+
+def test_the_workers_periodic_job_runs_the_same_pass(db, make_programme, rota):
+    """The job the worker starts every 15 minutes (huey's immediate mode in tests: it runs at once)."""
+    from datetime import timedelta
+
+    from checkapp.models import utcnow
+    from checkapp.programmes.tasks import programmes_tick
+
+    today = services.today()
+    # Its first day is in two days and its run is handed out three days ahead: due since yesterday, 08:00.
+    programme = make_programme(staff=rota, rhythm="days", every=7, start=today + timedelta(days=2), days_ahead=3,
+                               made_at=utcnow())
+    programmes_tick()
+    assert [r.occurrence for r in programme_runs(db, programme)] == [today + timedelta(days=2)]
+    programmes_tick()
+    assert len(programme_runs(db, programme)) == 1
