@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..forms import Form
-from ..glossary import AREAS, DEPARTMENTS, STAGES, choices
+from ..glossary import AREAS, STAGES, choices
 from .queries import MAX_STALE_DAYS
 
 
@@ -16,8 +16,8 @@ class CoverageFilterForm(Form):
                        validators=[Optional()])
     stage = SelectField(_l("Journey stage"), choices=[SelectChoice("", _l("All stages")), *choices(STAGES)],
                         validators=[Optional()])
-    department = SelectField(_l("Department"), choices=[SelectChoice("", _l("All departments")),
-                                                        *choices(DEPARTMENTS)], validators=[Optional()])
+    # The checklist items' departments, named as the manager named them (set by the view).
+    department = SelectField(_l("Department"), validators=[Optional()])
     stale = BooleanField(_l("Only stale promises"))
 
     def value(self, field, allowed) -> str:

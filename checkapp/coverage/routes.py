@@ -5,8 +5,10 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from .. import glossary
+from ..departments import services as departments
 from ..extensions import db
 from ..permissions import manager_required
 from ..programmes import services as programmes
@@ -22,10 +24,19 @@ def read_filters(form: CoverageFilterForm) -> queries.Filters:
                            stale_only=bool(form.stale.data))
 
 
+def department_names() -> dict[str, str]:
+    """The departments a checklist item can name (the glossary's), by the name the manager gave them."""
+    names = departments.names()
+    return {key: names.get(key, str(label)) for key, label in glossary.DEPARTMENTS.items()}
+
+
 @bp.get("/coverage")
 @manager_required
 def index():
     form = CoverageFilterForm(request.args)
+    names = department_names()
+    form.department.choices = [SelectChoice("", _("All departments")),
+                               *(SelectChoice(key, name) for key, name in names.items())]
     filters = read_filters(form)
     days = queries.stale_days()
     page = queries.coverage_page(filters, queries.default_cutoff(days), request.args.get("page", 1, type=int))
@@ -34,7 +45,7 @@ def index():
     return render_template("coverage/index.html", form=form, filters=filters, page=page, days=days, grid=grid,
                            month_names=month_names, programme_days=queries.programme_next_days(),
                            threshold=ThresholdForm(days=days), is_mismatch=queries.is_mismatch,
-                           next_check=queries.next_check, areas=glossary.AREAS,
+                           next_check=queries.next_check, areas=glossary.AREAS, department_names=names,
                            today=programmes.today())
 
 

@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
 from ..i18n import LOCALES
-from ..invites.by_email import parse_addresses
+from ..mail.addresses import parse_addresses
 from .rhythm import MAX_EVERY, RHYTHMS
 from .services import MAX_DAYS_AHEAD, MAX_DAYS_TO_PERFORM, MAX_PANEL, PANEL, STAFF
 

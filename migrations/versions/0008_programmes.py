@@ -2,7 +2,7 @@
 and overdue flags on runs, the calendar feed key of each person, team settings
 
 Revision ID: 0008_programmes
-Revises: 0006_webhooks
+Revises: 0005_departments
 Create Date: 2026-12-02 13:24:45.721328
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_programmes'
-down_revision = '0006_webhooks'
+down_revision = '0005_departments'
 branch_labels = None
 depends_on = None
 
