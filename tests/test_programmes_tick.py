@@ -279,3 +279,17 @@ def test_the_workers_periodic_job_runs_the_same_pass(db, make_programme, rota):
     assert [r.occurrence for r in programme_runs(db, programme)] == [today + timedelta(days=2)]
     programmes_tick()
     assert len(programme_runs(db, programme)) == 1
+
+
+def test_runs_follow_the_configured_time_zone(app, db, make_programme, rota):
+    from checkapp.config import timezone_name
+
+    app.config["TIMEZONE"] = timezone_name("America/New_York")  # CHECKAPP_TIMEZONE
+    try:
+        make_programme(staff=rota, days_ahead=0)
+        assert tick.tick(datetime(2027, 3, 1, 12, 59)).created == 0  # 07:59 in New York (UTC-5)
+        assert tick.tick(datetime(2027, 3, 1, 13, 0)).created == 1
+    finally:
+        app.config["TIMEZONE"] = "Europe/Paris"
+    with pytest.raises(RuntimeError, match="CHECKAPP_TIMEZONE"):
+        timezone_name("Europe/Atlantis")

@@ -31,7 +31,7 @@ KIND = "digest"
 TOP = 10  # open fixes listed; the rest are counted ("and 4 more")
 LINK_DAYS = 14
 WEEK = timedelta(days=7)
-SEND_WEEKDAY, SEND_HOUR = 0, 7  # Monday from 07:00, app time (checkapp.i18n.LOCAL_ZONE)
+SEND_WEEKDAY, SEND_HOUR = 0, 7  # Monday from 07:00, app time (CHECKAPP_TIMEZONE, checkapp.i18n.local_zone)
 
 
 @dataclass
