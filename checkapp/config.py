@@ -31,7 +31,7 @@ def from_environment(instance_path: str) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret or "development-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "PHOTO_DIR": os.environ.get("CHECKAPP_PHOTO_DIR") or str(Path(instance_path) / "photos"),
+        "PHOTO_DIR": photo_store(instance_path),
         "BASE_URL": base_url,
         "MAX_PHOTO_BYTES": int(os.environ.get("CHECKAPP_MAX_PHOTO_BYTES", 15 * 1024 * 1024)),
         # Flask refuses larger bodies with 413 before a view reads them; leave room for form fields.
@@ -55,6 +55,15 @@ def timezone_name(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise RuntimeError(f"CHECKAPP_TIMEZONE={name!r} is not a time zone; use a name like Europe/Paris.") from error
     return name
+
+
+def photo_store(instance_path: str) -> str:
+    """Where photos are stored: CHECKAPP_PHOTO_STORE (s3://bucket/prefix) when set, else the directory
+    CHECKAPP_PHOTO_DIR. The setting keeps its name PHOTO_DIR; checkapp/photos.py reads either kind."""
+    store = os.environ.get("CHECKAPP_PHOTO_STORE", "").strip()
+    if store and not store.startswith("s3://"):
+        raise RuntimeError(f"CHECKAPP_PHOTO_STORE must look like s3://bucket/prefix, not {store!r}.")
+    return store or os.environ.get("CHECKAPP_PHOTO_DIR") or str(Path(instance_path) / "photos")
 
 
 def startup_warnings(env=os.environ) -> list[str]:

@@ -1,7 +1,13 @@
-"""Photo ingestion: untrusted upload bytes in, validated and stripped JPEG variants on disk out.
+"""Photo ingestion: untrusted upload bytes in, validated and stripped JPEG variants in the photo store out.
 
 Pure module (no Flask, no database). Every failure caused by the bytes themselves is a
-`PhotoRejected` (400, or 413 for size); errors writing to disk propagate unchanged.
+`PhotoRejected` (400, or 413 for size); a store that cannot take the files is `PhotoNotStored` (503,
+nothing left behind).
+
+The photo store is where `photo_dir` points: a directory (CHECKAPP_PHOTO_DIR), or s3://bucket/prefix
+(CHECKAPP_PHOTO_STORE) for object storage (checkapp/photostore.py). Every caller goes through the
+functions here (`ingest`, `delete_files`, `open_file`, `read_file`, `write_file`, `file_exists`,
+`stored_files`, `sweep_orphans`, `check_store`), whichever the store is.
 """
 
 from __future__ import annotations
@@ -11,17 +17,18 @@ import io
 import logging
 import os
 import secrets
-import tempfile
 import warnings
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import NoReturn
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO, NoReturn
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageOps
 
+from . import photostore
 from .messages import N_, UserError
+from .photostore import PhotoStore, StoredFile, StoreError, StoreFull, StoreUnavailable
 
 pillow_heif.register_heif_opener()
 
@@ -49,6 +56,21 @@ class PhotoRejected(UserError):
         super().__init__(message, params, status=status)
 
 
+class PhotoNotStored(UserError):
+    """The photo store could not take the files (unreachable, or full): 503, nothing was kept, the
+    phone keeps the photo and sends it again."""
+
+    def __init__(self, full: bool = False) -> None:
+        self.code = "store_full" if full else "store_unavailable"
+        super().__init__(N_("This photo could not be saved: the photo storage is full. It is kept on your phone; "
+                            "send it again later or tell the manager.") if full else
+                         N_("This photo could not be saved: the photo storage cannot be reached right now. It is "
+                            "kept on your phone; try again in a few minutes."), status=503)
+
+
+Location = str | os.PathLike | PhotoStore
+
+
 @dataclass(frozen=True)
 class StoredPhoto:
     display_name: str
@@ -62,12 +84,12 @@ class StoredPhoto:
     source_hint: str
 
 
-def ingest(data: bytes, photo_dir: str | os.PathLike, *, max_bytes: int = 15 * 1024 * 1024,
+def ingest(data: bytes, photo_dir: Location, *, max_bytes: int = 15 * 1024 * 1024,
            max_pixels: int = 40_000_000, now: datetime | None = None) -> StoredPhoto:
     _check_size(data, max_bytes)
     pil_format, content_type = _sniff(data)
     display, thumb, taken_at = _decode(data, pil_format, max_pixels)
-    display_name, thumb_name = _store(Path(photo_dir), _encode(display), _encode(thumb))
+    display_name, thumb_name = _store(photostore.open_store(photo_dir), _encode(display), _encode(thumb))
     return StoredPhoto(
         display_name=display_name, thumb_name=thumb_name,
         width=display.width, height=display.height,
@@ -77,19 +99,67 @@ def ingest(data: bytes, photo_dir: str | os.PathLike, *, max_bytes: int = 15 * 1
     )
 
 
-def delete_files(photo_dir: str | os.PathLike, *names: str | None) -> None:
-    root = Path(photo_dir).resolve()
+def delete_files(photo_dir: Location, *names: str | None) -> None:
+    """Remove files from the store; a missing one is no error, one that cannot go is logged."""
+    store = photostore.open_store(photo_dir)
     for name in filter(None, names):
-        path = (root / name).resolve()
-        if not path.is_relative_to(root) or path == root:
-            log.warning("refusing to delete %r outside %s", name, root)
-            continue
         try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            log.warning("could not delete photo file %s", path, exc_info=True)
+            store.delete(name)
+        except ValueError:
+            log.warning("refusing to delete %r outside %s", name, store.location)
+        except StoreError:
+            log.warning("could not delete photo file %s from %s", name, store.location, exc_info=True)
+
+
+def open_file(photo_dir: Location, name: str) -> BinaryIO:
+    """The stored file to stream (close it). FileNotFoundError if missing, StoreUnavailable if the
+    store cannot be read, ValueError for a name outside the store."""
+    return photostore.open_store(photo_dir).open(name)
+
+
+def read_file(photo_dir: Location, name: str) -> bytes:
+    return photostore.open_store(photo_dir).get(name)
+
+
+def write_file(photo_dir: Location, name: str, data: bytes) -> None:
+    """Write (or replace) one file in one go; PhotoNotStored if the store cannot take it."""
+    try:
+        photostore.open_store(photo_dir).put(name, data)
+    except StoreError as exc:
+        raise PhotoNotStored(full=isinstance(exc, StoreFull)) from exc
+
+
+def file_exists(photo_dir: Location, name: str) -> bool:
+    return photostore.open_store(photo_dir).exists(name)
+
+
+def stored_files(photo_dir: Location) -> Iterator[StoredFile]:
+    """Every file in the store (name, size, modified), temporary ones included."""
+    return photostore.open_store(photo_dir).files()
+
+
+def check_store(photo_dir: Location) -> None:
+    """Raise StoreUnavailable unless the store answers (for /healthz)."""
+    photostore.open_store(photo_dir).check()
+
+
+ORPHAN_GRACE = timedelta(hours=1)  # far longer than any upload takes between its files and its row
+
+
+def sweep_orphans(photo_dir: Location, kept: Callable[[list[str]], Iterable[str]], *,
+                  older_than: timedelta = ORPHAN_GRACE, now: datetime | None = None, batch: int = 500) -> list[str]:
+    """Delete the files no row names: written by an upload whose process was killed before its row
+    was committed (or whose cleanup could not reach the store). `kept(names)` says which of `names`
+    rows still use. Only files older than `older_than` go, so an upload in progress keeps its files."""
+    cutoff = (now or datetime.now(UTC)) - older_than
+    removed: list[str] = []
+    old = (stored.name for stored in stored_files(photo_dir) if stored.modified < cutoff)
+    while chunk := [name for _, name in zip(range(batch), old, strict=False)]:
+        used = set(kept(chunk))
+        doomed = [name for name in chunk if name not in used]
+        delete_files(photo_dir, *doomed)
+        removed.extend(doomed)
+    return removed
 
 
 SOURCES = ("camera", "gallery")  # the buttons of the photo form a phone may say a photo came from
@@ -261,22 +331,29 @@ def _encode(im: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def _store(photo_dir: Path, display: bytes, thumb: bytes) -> tuple[str, str]:
+def _store(store: PhotoStore, display: bytes, thumb: bytes) -> tuple[str, str]:
+    """Put both files, or neither: if the second put fails, the first file goes again."""
     stem = secrets.token_hex(16)
-    subdir = photo_dir / stem[:2]
-    subdir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    names = f"{stem[:2]}/{stem}.jpg", f"{stem[:2]}/{stem}_thumb.jpg"
+    written: list[str] = []
     try:
-        for blob, suffix in ((display, ".jpg"), (thumb, "_thumb.jpg")):
-            fd, temp = tempfile.mkstemp(dir=subdir, prefix=".upload-", suffix=".tmp")
-            written.append(Path(temp))
-            with os.fdopen(fd, "wb") as f:
-                f.write(blob)
-                os.fsync(f.fileno())
-            written.append(subdir / f"{stem}{suffix}")
-            os.replace(temp, written[-1])
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for name, blob in zip(names, (display, thumb), strict=True):
+            written.append(name)
+            store.put(name, blob)
+    except BaseException as exc:
+        for name in written:
+            try:
+                store.delete(name)
+            except StoreError:
+                log.warning("could not remove %s after a failed upload; the orphan sweeper will", name)
+        if isinstance(exc, StoreError):
+            raise PhotoNotStored(full=isinstance(exc, StoreFull)) from exc
         raise
-    return f"{stem[:2]}/{stem}.jpg", f"{stem[:2]}/{stem}_thumb.jpg"
+    return names
+
+
+__all__ = [
+    "ORPHAN_GRACE", "SOURCES", "PhotoNotStored", "PhotoRejected", "StoreUnavailable", "StoredFile", "StoredPhoto",
+    "check_store", "delete_files", "file_exists", "ingest", "open_file", "read_file", "source_hint", "stored_files",
+    "sweep_orphans", "write_file",
+]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from images import png_header_bomb
 from PIL import ExifTags, Image
 
-from checkapp.photos import PhotoRejected, StoredPhoto, delete_files, ingest
+from checkapp.photos import PhotoNotStored, PhotoRejected, StoredPhoto, delete_files, ingest
 
 NOW = datetime(2025, 6, 1, 12, 0, 0)
 
@@ -253,9 +253,10 @@ def test_write_failure_leaves_nothing(tmp_path, monkeypatch, failing_call):
         if len(calls) == failing_call:
             raise OSError("disk full")
         real_replace(src, dst)
-    monkeypatch.setattr("checkapp.photos.os.replace", flaky_replace)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("checkapp.photostore.os.replace", flaky_replace)
+    with pytest.raises(PhotoNotStored) as info:
         ingest(encode(photo(), "JPEG"), tmp_path, now=NOW)
+    assert (info.value.code, info.value.status) == ("store_unavailable", 503)
     assert stored_files(tmp_path) == []
 
 

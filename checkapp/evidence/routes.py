@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,6 +28,7 @@ from ..runs import perform
 from ..runs.services import RunLocked, is_editable
 from . import services
 from . import viewer as photo_viewer
+from .files import send_photo
 from .forms import EmailUploadForm, PhotoUploadForm
 
 bp = Blueprint("evidence", __name__)
@@ -168,9 +168,7 @@ def photo(photo_id: int, variant: str):
     photo = db.session.get(Photo, photo_id)
     if photo is None or variant not in VARIANTS or not permissions.can_view(photo.run):
         abort(404)
-    response = send_from_directory(
-        current_app.config["PHOTO_DIR"], getattr(photo, VARIANTS[variant]),
-        mimetype="image/jpeg", conditional=True, etag=True, max_age=31536000)
+    response = send_photo(getattr(photo, VARIANTS[variant]), max_age=31536000)
     response.headers["Cache-Control"] = PHOTO_CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}-{variant}.jpg"'

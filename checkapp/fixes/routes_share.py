@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..departments import services as departments
+from ..evidence.files import send_photo
 from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Photo, ShareLink
@@ -85,6 +86,6 @@ def register(bp) -> None:
         if variant not in VARIANTS or photo is None or not queries.photo_in_department(photo, link.department):
             abort(404)
         name = photo.thumb_name if variant == "thumb" else photo.display_name
-        response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg")
+        response = send_photo(name)
         response.headers["Cache-Control"] = "private, no-store"
         return response
