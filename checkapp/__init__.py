@@ -41,6 +41,7 @@ def register_jobs(app: Flask) -> None:
 
     init_queue(app)
     from .departments import tasks as _department_tasks  # noqa: F401
+    from .evidence import tasks as _evidence_tasks  # noqa: F401
     from .invites import tasks as _invite_tasks  # noqa: F401
     from .mail import tasks as _mail_tasks  # noqa: F401
     from .notify import tasks as _notify_tasks  # noqa: F401

@@ -1,4 +1,5 @@
-"""Command-line: `flask --app checkapp create-user …`, `demo`, `worker`, `inbox`, `digest` and `tick`."""
+"""Command-line: `flask --app checkapp create-user …`, `demo`, `worker`, `inbox`, `digest`, `tick`,
+`photos migrate|sweep`, `backup` and `restore`."""
 from datetime import UTC, datetime
 
 import click
@@ -101,6 +102,8 @@ def register(app: Flask) -> None:
             db.session.commit()
         click.echo(str(report))
 
+    register_operations(app)
+
 
 DIGEST_OUTCOMES = {
     "already_sent": "already sent this week",
@@ -128,3 +131,76 @@ def parse_moment(text: str) -> datetime:
         raise click.BadParameter(f"{text!r} is not an ISO 8601 moment, e.g. 2026-12-07T07:30",
                                  param_hint="--now") from error
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else local_to_utc(moment)
+
+
+def register_operations(app: Flask) -> None:
+    """Past one machine: moving photos to object storage, sweeping orphan files, backup and restore."""
+
+    @app.cli.group("photos")
+    def photos_group() -> None:
+        """The photo store: copy it elsewhere, sweep files no photo uses."""
+
+    @photos_group.command("migrate")
+    @click.option("--to", "target", required=True, help="The new store: s3://bucket/prefix or a directory.")
+    @click.option("--from", "source", default=None, help="The store to copy (default: the configured one).")
+    def photos_migrate(target: str, source: str | None) -> None:
+        """Copy every photo file to another store and check each one's SHA-256 read back from there."""
+        from .ops.photo_stores import migrate
+
+        source = source or current_app.config["PHOTO_DIR"]
+        click.echo(f"Copying the photos from {source} to {target}...")
+        result = migrate(source, target)
+        click.echo(f"{result.copied} file(s) copied ({result.bytes_copied / 1048576:.1f} MB), "
+                   f"{result.already_there} already there with the same checksum.")
+        if result.mismatched:
+            raise click.ClickException(f"{len(result.mismatched)} file(s) read back with another checksum: "
+                                       f"{', '.join(result.mismatched[:10])}. Run the command again.")
+        if result.missing:
+            raise click.ClickException(f"{len(result.missing)} file(s) named by photos are in neither store: "
+                                       f"{', '.join(result.missing[:10])}.")
+        click.echo(f"Every checksum verified. Now set CHECKAPP_PHOTO_STORE={target} on every server and restart "
+                   f"them; {source} can be removed once they run." if target.startswith("s3://") else
+                   f"Every checksum verified. Now set CHECKAPP_PHOTO_DIR={target} and restart.")
+
+    @photos_group.command("sweep")
+    @click.option("--older-than", "minutes", default=60, show_default=True, type=click.IntRange(min=0),
+                  help="Only files older than this many minutes (an upload in progress keeps its files).")
+    def photos_sweep(minutes: int) -> None:
+        """Remove files no photo row names (left by an upload whose process was killed)."""
+        from datetime import timedelta
+
+        from .ops.photo_stores import sweep
+
+        removed = sweep(current_app.config["PHOTO_DIR"], older_than=timedelta(minutes=minutes))
+        click.echo(f"{len(removed)} orphan file(s) removed.")
+
+    @app.cli.command("backup")
+    @click.argument("file", type=click.Path(dir_okay=False, writable=True))
+    def backup(file: str) -> None:
+        """Write one archive: a consistent copy of the database, the photos and a manifest."""
+        from .ops.backup import BackupError
+        from .ops.backup import backup as make_backup
+
+        try:
+            manifest = make_backup(file, echo=click.echo)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {file}: {sum(manifest['counts'].values())} rows, "
+                   f"{len(manifest['photos'])} photo file(s), schema {manifest['schema_revision']}.")
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--verify", "verify_only", is_flag=True, help="Check the archive without restoring it.")
+    def restore(file: str, verify_only: bool) -> None:
+        """Restore an archive into an empty database and an empty photo store."""
+        from .ops.backup import BackupError, verify
+        from .ops.backup import restore as restore_archive
+
+        try:
+            manifest = verify(file) if verify_only else restore_archive(file, echo=click.echo)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        rows, files = sum(manifest["counts"].values()), len(manifest["photos"])
+        click.echo(f"{file} is complete: {rows} rows, {files} photo file(s), every checksum verified "
+                   f"(schema {manifest['schema_revision']})." if verify_only else
+                   f"Restored {rows} rows and {files} photo file(s) from {file}; counts and checksums verified.")

@@ -31,12 +31,14 @@ def from_environment(instance_path: str) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret or "development-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(instance_path)),
         "PHOTO_DIR": photo_store(instance_path),
         "BASE_URL": base_url,
         "MAX_PHOTO_BYTES": int(os.environ.get("CHECKAPP_MAX_PHOTO_BYTES", 15 * 1024 * 1024)),
         # Flask refuses larger bodies with 413 before a view reads them; leave room for form fields.
         "MAX_CONTENT_LENGTH": int(os.environ.get("CHECKAPP_MAX_PHOTO_BYTES", 15 * 1024 * 1024)) + 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_OPTIONS": limiter_storage_options(os.environ.get("RATELIMIT_STORAGE_URI", "")),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted.
         "PROXIES": int(os.environ.get("CHECKAPP_PROXIES", "0")),
         "PREFERRED_URL_SCHEME": "https" if over_https else "http",
@@ -55,6 +57,19 @@ def timezone_name(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise RuntimeError(f"CHECKAPP_TIMEZONE={name!r} is not a time zone; use a name like Europe/Paris.") from error
     return name
+def engine_options(url: str) -> dict:
+    """PostgreSQL: test each pooled connection before use (a restarted server leaves dead ones in the
+    pool) and give up connecting after a few seconds (a 503, not a hung worker)."""
+    if not url.startswith("postgresql"):
+        return {}
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+
+
+def limiter_storage_options(url: str) -> dict:
+    """Redis: short timeouts, and its errors as limits' StorageError (a 503 page, see errors.py)."""
+    if not url.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {}
+    return {"socket_connect_timeout": 2, "socket_timeout": 2, "wrap_exceptions": True}
 
 
 def photo_store(instance_path: str) -> str:
@@ -112,6 +127,7 @@ def for_tests(tmp_dir: str) -> dict:
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": (os.environ.get("DATABASE_URL") and database_url(tmp_dir))
         or f"sqlite:///{Path(tmp_dir) / 'test.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options((os.environ.get("DATABASE_URL") and database_url(tmp_dir)) or ""),
         "PHOTO_DIR": str(Path(tmp_dir) / "photos"),
         "BASE_URL": "http://localhost",
         "MAX_PHOTO_BYTES": 2 * 1024 * 1024,

@@ -5,10 +5,24 @@ from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .extensions import db
+from .photostore import StoreError
 from .throttle import retry_after
+
+# A dependency that is down (the database restarting, Redis stopped, the object store unreachable):
+# a 503 that says to try again, which the phone's outbox does by itself with what it keeps.
+UNAVAILABLE = {
+    OperationalError: "database", InterfaceError: "database",
+    RedisConnectionError: "redis", RedisTimeoutError: "redis", StorageError: "redis",
+    StoreError: "photo_store",
+}
+RETRY_AFTER_UNAVAILABLE = 30
 
 
 def wants_json() -> bool:
@@ -32,6 +46,9 @@ def messages() -> dict[int, tuple[str, str]]:
         429: (_("Too many attempts"), _("Wait a minute, then try again.")),
         500: (_("Something went wrong on our side"),
               _("Nothing you did caused it. Try again in a moment; what you had saved is kept.")),
+        503: (_("Temporarily unavailable"),
+              _("CheckApp cannot reach one of its services right now. Nothing you entered is lost: your phone "
+                "keeps it and sends it again. Try again in a minute.")),
     }
 
 
@@ -110,6 +127,17 @@ def register(app) -> None:
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
+
+    def unavailable(error: Exception):
+        dependency = next((name for kind, name in UNAVAILABLE.items() if isinstance(error, kind)), "?")
+        db.session.rollback()
+        app.logger.error("503: %s unavailable: %s", dependency, error)
+        response = app.make_response(render_error(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+        return response
+
+    for kind in UNAVAILABLE:
+        app.register_error_handler(kind, unavailable)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

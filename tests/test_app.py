@@ -9,7 +9,7 @@ from checkapp import config
 def test_healthz_answers_after_a_database_round_trip(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "photo_store": "ok"}}
 
 
 @pytest.mark.parametrize("header, expected", [("fr-FR,fr;q=0.9,en;q=0.8", "Se connecter"),

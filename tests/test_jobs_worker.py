@@ -18,7 +18,9 @@ from tests.conftest import free_port
 def test_the_queue_url_picks_the_storage():
     assert storage_for("sqlite:////srv/checkapp/instance/queue.db")[1] == {
         "filename": "/srv/checkapp/instance/queue.db"}
-    assert storage_for("redis://cache:6379/2")[1] == {"url": "redis://cache:6379/2"}
+    redis_storage = storage_for("redis://cache:6379/2")[1]["connection_pool"].connection_kwargs
+    assert (redis_storage["host"], redis_storage["port"], redis_storage["db"]) == ("cache", 6379, 2)
+    assert redis_storage["socket_connect_timeout"] == 2  # a stopped Redis fails an enqueue fast
     with pytest.raises(ValueError):
         storage_for("amqp://broker")
 

@@ -14,18 +14,20 @@ is retried with backoff; each failure is kept in the JobFailure table (checkapp/
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
-from sqlalchemy import event
+from redis import ConnectionPool
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from ..database import background_writer
 from ..extensions import db
 
-__all__ = ["crontab", "enqueue_after_commit", "init_queue", "job", "periodic_job", "queue"]
+__all__ = ["crontab", "drain_backlog", "enqueue_after_commit", "init_queue", "job", "periodic_job", "queue"]
 
 # Tried again after 1, 2, 4, 8 and 16 minutes before it is given up.
 RETRIES = 5
@@ -40,7 +42,10 @@ _app: Flask | None = None
 def storage_for(url: str) -> tuple[type, dict]:
     """The huey storage class and its arguments for CHECKAPP_QUEUE_URL."""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisStorage, {"url": url}
+        # Short timeouts: a stopped Redis fails an enqueue within seconds (the worker's blocking
+        # read waits 1 s at a time, well within the socket timeout).
+        return RedisStorage, {"connection_pool": ConnectionPool.from_url(url, socket_connect_timeout=2,
+                                                                         socket_timeout=10)}
     if url.startswith("sqlite:///"):
         return SqliteStorage, {"filename": url.removeprefix("sqlite:///")}
     raise ValueError(f"CHECKAPP_QUEUE_URL must start with redis:// or sqlite:///, not {url!r}")
@@ -116,11 +121,50 @@ def enqueue_after_commit(task, *args, **kwargs) -> None:
 def _enqueue_pending(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the outer transaction decides
         return
+    unreachable = []
     for task, args, kwargs in session.info.pop(_PENDING, []):
-        task(*args, **kwargs)
+        message = task.s(*args, **kwargs)
+        if queue.immediate:
+            queue.enqueue(message)
+            continue
+        try:
+            queue.enqueue(message)
+        except Exception:
+            # The transaction is committed: its job must not be lost with the queue down (Redis
+            # stopped). It waits in the database until the worker's drain_job_backlog enqueues it.
+            logging.getLogger(__name__).exception("queue unreachable: %s kept in the job backlog", message.name)
+            unreachable.append({"name": message.name, "message": queue.serialize_task(message)})
+    if unreachable:
+        _keep_in_backlog(unreachable)
+
+
+def _keep_in_backlog(rows: list[dict]) -> None:
+    from ..models import JobBacklog
+
+    with db.engine.begin() as connection:
+        connection.execute(insert(JobBacklog), rows)
+
+
+def drain_backlog(limit: int = 500) -> int:
+    """Enqueue the jobs kept while the queue was unreachable, oldest first; the number enqueued."""
+    from sqlalchemy import select
+
+    from ..models import JobBacklog
+
+    rows = db.session.scalars(select(JobBacklog).order_by(JobBacklog.id).limit(limit)).all()
+    for row in rows:
+        queue.enqueue(queue.deserialize_task(row.message))
+        db.session.delete(row)
+    return len(rows)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     if not session.in_nested_transaction():
         session.info.pop(_PENDING, None)
+
+
+@periodic_job(crontab(minute="*"))
+def drain_job_backlog() -> None:
+    """Every minute, once the queue is back: the jobs kept while it was unreachable (see _enqueue_pending)."""
+    drain_backlog()

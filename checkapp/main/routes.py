@@ -1,7 +1,7 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
+from .. import health
 from ..extensions import csrf, db
 from ..i18n import LOCALE_COOKIE, LOCALES
 from ..permissions import current_invite
@@ -42,5 +42,9 @@ def set_language():
 @bp.get("/healthz")
 @csrf.exempt
 def healthz():
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    """{"status": "ok", "checks": {...}} with 200, or "unavailable" with 503 when a dependency is down
+    (a load balancer then sends no traffic here)."""
+    checks, healthy = health.report()
+    response = jsonify(status="ok" if healthy else "unavailable", checks=checks)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if healthy else 503
