@@ -47,8 +47,8 @@ def messages() -> dict[int, tuple[str, str]]:
         500: (_("Something went wrong on our side"),
               _("Nothing you did caused it. Try again in a moment; what you had saved is kept.")),
         503: (_("Temporarily unavailable"),
-              _("CheckApp cannot reach one of its services right now. Nothing you entered is lost: your phone "
-                "keeps it and sends it again. Try again in a minute.")),
+              _("CheckApp cannot reach one of its services right now. Try again in a minute: what was saved is "
+                "kept, and what waits in your phone's outbox is sent again by itself.")),
     }
 
 
