@@ -1,7 +1,7 @@
 """Error pages and JSON errors in the user's language."""
 import math
 
-from flask import current_app, jsonify, make_response, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
@@ -11,7 +11,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .extensions import db
+from .extensions import db, login_manager
 from .photostore import StoreError
 from .throttle import retry_after
 
@@ -130,7 +130,14 @@ def register(app) -> None:
 
     def unavailable(error: Exception):
         dependency = next((name for kind, name in UNAVAILABLE.items() if isinstance(error, kind)), "?")
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: nothing to undo on it
+            app.logger.debug("rollback after a lost connection failed", exc_info=True)
+        if "_login_user" not in g:
+            # Who is signed in could not be read (the database is down): the page is drawn without it,
+            # in the language of the cookie or the browser.
+            g._login_user = login_manager.anonymous_user()
         app.logger.error("503: %s unavailable: %s", dependency, error)
         response = app.make_response(render_error(503))
         response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
