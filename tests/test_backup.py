@@ -83,7 +83,8 @@ def source(tmp_path, new_database):
 
 def test_backup_then_restore_gives_the_same_rows_and_photo_bytes(tmp_path, source, new_database):
     app, archive = source
-    manifest = json.load(tarfile.open(archive).extractfile("manifest.json"))
+    with tarfile.open(archive) as opened:
+        manifest = json.load(opened.extractfile("manifest.json"))
     assert manifest["database"]["dialect"] == ("postgresql" if POSTGRES else "sqlite")
     assert manifest["schema_revision"] == "0011_scaleout"
     assert manifest["counts"]["photo"] > 0 and len(manifest["photos"]) == 2 * manifest["counts"]["photo"]
