@@ -33,7 +33,8 @@ def main() -> None:
         runs = {}
         for name in ("main", "writes", "photos", "invite"):
             run = Run(title=f"Multi-server {name}", brief="Order the blue lamp.", status="planned",
-                      performer_id=None if name == "invite" else staff.id, ordered_at=datetime(2026, 11, 20, 10, 2), due_date=date(2026, 12, 31))
+                      performer_id=None if name == "invite" else staff.id,
+                      ordered_at=datetime(2026, 11, 20, 10, 2), due_date=date(2026, 12, 31))
             run.checklists.append(RunChecklist(version=version, position=0))
             db.session.add(run)
             db.session.flush()

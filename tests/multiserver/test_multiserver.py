@@ -35,6 +35,8 @@ from tests.services import Postgres, Redis, SeaweedFS, free_ports, wait_for_port
 
 from .conftest import REPORT
 
+pytestmark = pytest.mark.multiserver
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BUCKET = "checkapp"
