@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 import pillow_heif
@@ -115,6 +116,13 @@ def open_file(photo_dir: Location, name: str) -> BinaryIO:
     """The stored file to stream (close it). FileNotFoundError if missing, StoreUnavailable if the
     store cannot be read, ValueError for a name outside the store."""
     return photostore.open_store(photo_dir).open(name)
+
+
+def local_path(photo_dir: Location, name: str) -> Path | None:
+    """The file's path when the store is a local directory (to send it with sendfile), else None.
+    ValueError for a name outside the store."""
+    store = photostore.open_store(photo_dir)
+    return store.path(name) if isinstance(store, photostore.LocalStore) else None
 
 
 def read_file(photo_dir: Location, name: str) -> bytes:
@@ -354,6 +362,6 @@ def _store(store: PhotoStore, display: bytes, thumb: bytes) -> tuple[str, str]:
 
 __all__ = [
     "ORPHAN_GRACE", "SOURCES", "PhotoNotStored", "PhotoRejected", "StoreUnavailable", "StoredFile", "StoredPhoto",
-    "check_store", "delete_files", "file_exists", "ingest", "open_file", "read_file", "source_hint", "stored_files",
-    "sweep_orphans", "write_file",
+    "check_store", "delete_files", "file_exists", "ingest", "local_path", "open_file", "read_file", "source_hint",
+    "stored_files", "sweep_orphans", "write_file",
 ]

@@ -99,11 +99,11 @@ class LocalStore:
         self.root = Path(root)
         self.location = str(root)
 
-    def _path(self, name: str) -> Path:
+    def path(self, name: str) -> Path:
         return self.root / check_name(name)
 
     def put(self, name: str, data: bytes) -> None:
-        path = self._path(name)
+        path = self.path(name)
         temp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +121,7 @@ class LocalStore:
 
     def open(self, name: str) -> BinaryIO:
         try:
-            return self._path(name).open("rb")
+            return self.path(name).open("rb")
         except FileNotFoundError:
             raise
         except OSError as exc:
@@ -133,12 +133,12 @@ class LocalStore:
 
     def delete(self, name: str) -> None:
         try:
-            self._path(name).unlink(missing_ok=True)
+            self.path(name).unlink(missing_ok=True)
         except OSError as exc:
             raise StoreUnavailable(f"cannot delete {name} under {self.root}: {exc}") from exc
 
     def exists(self, name: str) -> bool:
-        return self._path(name).is_file()
+        return self.path(name).is_file()
 
     def files(self) -> Iterator[StoredFile]:
         """Every file, temporary ones left by a killed process included (their names start with a dot)."""

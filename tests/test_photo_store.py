@@ -106,23 +106,42 @@ def test_the_photo_store_setting(monkeypatch, tmp_path):
 
 # --- a store that fails: a clear 503, nothing kept ------------------------------------------------------
 
-class BrokenStore(photostore.LocalStore):
-    """A local store whose writes (or reads) fail as a full or unreachable store's would."""
+class BrokenStore:
+    """A store (a local directory underneath) whose writes or reads fail as a full or unreachable
+    object store's would."""
 
     def __init__(self, root, fail_put_after=0, error=photostore.StoreUnavailable, fail_reads=False):
-        super().__init__(root)
+        self.inner, self.location = photostore.LocalStore(root), f"broken:{root}"
         self.puts, self.fail_put_after, self.error, self.fail_reads = 0, fail_put_after, error, fail_reads
 
     def put(self, name, data):
         self.puts += 1
         if self.puts > self.fail_put_after:
             raise self.error("simulated")
-        super().put(name, data)
+        self.inner.put(name, data)
 
-    def open(self, name):
+    def _read(self, method, name):
         if self.fail_reads:
             raise photostore.StoreUnavailable("simulated")
-        return super().open(name)
+        return getattr(self.inner, method)(name)
+
+    def open(self, name):
+        return self._read("open", name)
+
+    def get(self, name):
+        return self._read("get", name)
+
+    def delete(self, name):
+        self.inner.delete(name)
+
+    def exists(self, name):
+        return self.inner.exists(name)
+
+    def files(self):
+        return self.inner.files()
+
+    def check(self):
+        self.inner.check()
 
 
 @pytest.mark.parametrize("error, headers, message", [

@@ -5,11 +5,12 @@ store: every byte leaves only after the permission check of the request that ask
 presigned URL works for anyone holding it until it expires), the phone's service worker keeps
 them as same-origin responses (no CORS, no store address in the page's content security policy),
 and the object store may sit on a private network the phones cannot reach. They are small (at
-most 1600 px, a few hundred kB), so streaming costs a worker little.
+most 1600 px, a few hundred kB), so passing them through costs a worker little.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 
 from flask import Response, abort, current_app, request, send_file
 
@@ -29,8 +30,14 @@ def send_photo(name: str, *, max_age: int | None = None) -> Response:
         response = current_app.response_class(status=304)
         response.set_etag(etag)
         return response
+    location = current_app.config["PHOTO_DIR"]
     try:
-        stream = photos.open_file(current_app.config["PHOTO_DIR"], name)
+        path = photos.local_path(location, name)
+        if path is not None:  # a local directory: sent as a file (sendfile, Content-Length, ranges)
+            return send_file(path, mimetype="image/jpeg", etag=etag, conditional=True, max_age=max_age)
+        # Object storage: read whole (a few hundred kB at most), so that the store's connection is
+        # not held while a slow phone reads, and the response has its length.
+        body = io.BytesIO(photos.read_file(location, name))
     except (FileNotFoundError, ValueError):
         abort(404)
-    return send_file(stream, mimetype="image/jpeg", etag=etag, conditional=True, max_age=max_age)
+    return send_file(body, mimetype="image/jpeg", etag=etag, conditional=True, max_age=max_age)

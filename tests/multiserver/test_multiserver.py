@@ -276,7 +276,7 @@ def test_a_job_enqueued_by_a_runs_on_the_worker(cluster):
         assert wait_for(lambda: cluster.sql("SELECT status FROM outgoing_email WHERE \"to\" = 'ines@example.org'")
                         == [("written",)], 30), (cluster.sql("SELECT * FROM outgoing_email"), cluster.logs(),
                                                  response.text[-3000:])
-        assert len(list((cluster.workdir / "mail").glob("*.eml"))) == 1
+        assert len(list((cluster.workdir / "mail").glob("*-invite.eml"))) == 1
 
 
 def wait_for(condition, timeout: float, every: float = 0.3) -> bool:
