@@ -134,10 +134,9 @@ def register(app) -> None:
             db.session.rollback()
         except Exception:  # the connection is gone: nothing to undo on it
             app.logger.debug("rollback after a lost connection failed", exc_info=True)
-        if "_login_user" not in g:
-            # Who is signed in could not be read (the database is down): the page is drawn without it,
-            # in the language of the cookie or the browser.
-            g._login_user = login_manager.anonymous_user()
+        # Who is signed in may not be readable (the database is down, and the rollback expired the
+        # account): the page is drawn without them, in the language of the cookie or the browser.
+        g._login_user = login_manager.anonymous_user()
         app.logger.error("503: %s unavailable: %s", dependency, error)
         response = app.make_response(render_error(503))
         response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)

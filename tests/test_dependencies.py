@@ -20,10 +20,15 @@ from tests.conftest import free_port
 
 
 @contextmanager
-def database_down():
-    """Every statement fails as it does while PostgreSQL restarts."""
-    def refuse(*_args, **_kwargs):
-        raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+def database_down(from_statement: str = ""):
+    """Every statement (from the first that starts with `from_statement` on) fails as it does while
+    PostgreSQL restarts."""
+    failing = [not from_statement]
+
+    def refuse(_connection, _cursor, statement, *_args, **_kwargs):
+        failing[0] = failing[0] or statement.startswith(from_statement)
+        if failing[0]:
+            raise OperationalError(statement, {}, Exception("server closed the connection unexpectedly"))
 
     _db.session.commit()
     event.listen(_db.engine, "before_cursor_execute", refuse)
@@ -70,6 +75,16 @@ def test_an_answer_is_a_json_503_the_outbox_retries(performer, run):
                                   json={"item_id": item_id, "value": "yes", "client_uuid": "0" * 32})
     assert response.status_code == 503
     assert response.get_json()["error"]["title"] == "Temporarily unavailable"
+
+
+def test_a_database_lost_in_the_middle_of_a_request_is_a_503_too(performer, run):
+    """The account was read, then the server went away: the 503 page must not read it again."""
+    run_id, item_id = run.id, run.checklists[0].version.items[0].id
+    with performer.application.app_context(), database_down(from_statement="INSERT"):
+        response = performer.post(f"/api/v1/runs/{run_id}/answers", headers={"Accept-Language": "fr"},
+                                  json={"item_id": item_id, "value": {"value": 2}, "client_uuid": "1" * 32})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["title"] == "Temporairement indisponible"
 
 
 def test_logging_in_is_a_503_when_the_rate_limit_store_is_down(client, monkeypatch, staff):
