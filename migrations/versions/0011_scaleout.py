@@ -1,7 +1,7 @@
 """Jobs kept in the database while the queue (Redis) cannot be reached
 
 Revision ID: 0011_scaleout
-Revises: 0006_webhooks
+Revises: 0008_programmes
 Create Date: 2026-12-02 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_scaleout'
-down_revision = '0006_webhooks'
+down_revision = '0008_programmes'
 branch_labels = None
 depends_on = None
 
