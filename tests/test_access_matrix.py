@@ -134,6 +134,8 @@ MATRIX = {
     "departments.index": ("GET", "/departments", "302 403 403 302 403 403 200"),
     "departments.new": ("GET", "/departments/new", "302 403 403 302 403 403 200"),
     "departments.edit": ("GET", "/departments/logistics", "302 403 403 302 403 403 200"),
+    # the world's link is read only: nobody answers through it, whoever they are (tests/test_fixes_respond.py)
+    "fixes.share_respond": ("POST", "/share/{share_token}/fixes/{fix}", "403 403 403 403 403 403 403"),
     # --- JSON API: the same people as the pages; 401 (JSON) when nobody is identified
     "api.csrf_token": ("GET", "/api/v1/csrf-token", "401 200 200 401 200 200 200"),
     "api.openapi": ("GET", "/api/openapi.json", "200 200 200 200 200 200 200"),
