@@ -192,6 +192,6 @@ def test_the_share_page_says_which_links_can_respond(client, login, manager, wor
     assert page.count("Can respond") >= 2 and "Read only" in page  # a choice, and the link's badge
     response = client.post("/fixes/shares", data={"department": "billing", "capability": "respond"}, headers=EN)
     assert response.status_code == 200
-    from checkapp.models import ShareLink
     from checkapp.extensions import db
+    from checkapp.models import ShareLink
     assert db.session.scalar(select(ShareLink).where(ShareLink.department == "billing")).can_respond
