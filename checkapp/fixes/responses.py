@@ -44,6 +44,15 @@ def fix_for_link(link: ShareLink, fix_id: int) -> Fix | None:
 def check_response(name: str, comment: str, status: str | None) -> tuple[str, str, str | None]:
     """The cleaned response, or a UserError saying what to change."""
     name, comment, status = (name or "").strip(), (comment or "").strip(), status or None
+    _check_texts(name, comment)
+    if status is not None and status not in BY_DEPARTMENT:
+        raise UserError(N_("Choose “In progress” or “Done”."), status=422)
+    if not comment and status is None:
+        raise UserError(N_("Write a comment or choose a new status."), status=422)
+    return name, comment, status
+
+
+def _check_texts(name: str, comment: str) -> None:
     if not name:
         raise UserError(N_("Type your name first, so the manager knows who answered."), status=422)
     if len(name) > MAX_NAME:
@@ -51,11 +60,6 @@ def check_response(name: str, comment: str, status: str | None) -> tuple[str, st
     if len(comment) > MAX_COMMENT:
         raise UserError(N_("The comment is too long: keep it under %(num)s characters."), {"num": MAX_COMMENT},
                         status=422)
-    if status is not None and status not in BY_DEPARTMENT:
-        raise UserError(N_("Choose “In progress” or “Done”."), status=422)
-    if not comment and status is None:
-        raise UserError(N_("Write a comment or choose a new status."), status=422)
-    return name, comment, status
 
 
 def respond(fix: Fix, link: ShareLink, *, name: str, comment: str = "", status: str | None = None) -> bool:

@@ -27,20 +27,21 @@ def stages_of(run: Run) -> list[str]:
     return sorted(found, key=lambda stage: (order.index(stage) if stage in order else len(order), stage))
 
 
-def check(run: Run, feelings: dict[str, int], annoyance_stage: str | None) -> None:
+def check(run: Run, feelings: dict[str, int] | None, annoyance_stage: str | None) -> None:
     """UserError (422) when a feeling or the annoyance names a stage the run does not go through."""
     covered = set(stages_of(run))
-    for stage in [*feelings, *([annoyance_stage] if annoyance_stage else [])]:
+    for stage in [*(feelings or {}), *([annoyance_stage] if annoyance_stage else [])]:
         if stage not in covered:
             raise UserError(N_("This run does not go through the journey stage “%(stage)s”."),
                             {"stage": str(stage)[:40]}, status=422)
 
 
-def record(run: Run, feelings: dict[str, int], annoyance: str, annoyance_stage: str | None) -> None:
+def record(run: Run, feelings: dict[str, int] | None, annoyance: str | None, annoyance_stage: str | None) -> None:
     """Keep what was sent, replacing what an earlier sending of the same run kept (a run sent back
     and sent again). Flushes."""
     db.session.execute(delete(RunFeeling).where(RunFeeling.run_id == run.id))
-    db.session.add_all(RunFeeling(run_id=run.id, stage=stage, score=score) for stage, score in feelings.items())
+    db.session.add_all(RunFeeling(run_id=run.id, stage=stage, score=score) for stage, score in (feelings or {}).items())
+    annoyance = (annoyance or "").strip()
     run.annoyance = annoyance
     run.annoyance_stage = annoyance_stage if annoyance else None
     db.session.flush()

@@ -276,14 +276,13 @@ def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: Us
     problems = submission_problems(run)
     if problems:
         raise SubmitBlocked(problems)
-    feelings = feelings or {}
     run_feelings.check(run, feelings, annoyance_stage)
     resubmitted = run.status == RunState.RETURNED
     now = utcnow()
     states.submit(run, at=now)
     run.recommend_score = recommend_score
     run.comment = (comment or "").strip()
-    run_feelings.record(run, feelings, (annoyance or "").strip(), annoyance_stage)
+    run_feelings.record(run, feelings, annoyance, annoyance_stage)
     db.session.add(ReviewAction(run_id=run.id, actor_id=actor.id if actor else None, client_uuid=client_uuid,
                                 actor_label=actor_label, action="resubmit" if resubmitted else "submit",
                                 comment=run.comment, created_at=now))
