@@ -108,7 +108,7 @@ def test_the_journey_page_shows_each_stage_with_its_figures_in_words(client, log
     assert main.index("Journey map") < main.index("Delivery") < main.index("Unboxing")
     assert "25%" in main and "down 75 points on the 30 days before (100%)" in main
     assert "Feeling:" in main and "Bad (2.5 out of 5)" in main and "Very good (5.0 out of 5)" in main
-    assert f'href="/fixes/' in main and "failed in 2 runs out of 2" in main
+    assert 'href="/fixes/' in main and "failed in 2 runs out of 2" in main
     assert "I had to call three times." in main and "Outside tester" in main
     assert "Zoé Testeuse" not in page and "Not accepted yet" not in page
     assert 'aria-current="page">30 days' in main

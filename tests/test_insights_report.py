@@ -9,8 +9,7 @@ from checkapp.fixes.states import FixKind
 from checkapp.insights import sending
 from checkapp.insights.periods import Period
 from checkapp.insights.report import monthly_report
-from checkapp.models import (Checklist, Fix, Invite, OutgoingEmail, Photo, ReportRecipient, ReviewAction,
-                             StarredQuote)
+from checkapp.models import Fix, Invite, OutgoingEmail, Photo, ReportRecipient, ReviewAction, StarredQuote
 
 EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
@@ -107,7 +106,8 @@ def october(db, manager, staff, make_checklist, make_run, make_answer):
                        due_date=date(2026, 10, 5)))
     db.session.add(Fix(kind=FixKind.IDEA, title="Old verified", department="web", status="verified",
                        verified_at=datetime(2026, 9, 30)))
-    db.session.add_all([StarredQuote(source="note", source_id=note.id), StarredQuote(source="annoyance", source_id=r2.id)])
+    db.session.add_all([StarredQuote(source="note", source_id=note.id),
+                        StarredQuote(source="annoyance", source_id=r2.id)])
     r0_note = make_answer(r0, e, "na")  # words without a check: E stays never checked
     r0_note.note = "September words"
     db.session.flush()

@@ -105,16 +105,16 @@ def test_verbatims_are_filtered_by_stage_department_area_period_and_who_wrote_th
 
 def test_a_run_comment_matches_an_area_only_if_the_run_went_through_it(db, words, make_checklist, make_run):
     other = make_checklist(items=ITEMS[:1], area="contact_channel", name="Hotline")
-    lone = make_run(checklists=[other], status="accepted", submitted_at=datetime(2026, 11, 2), comment="Only the hotline.")
+    make_run(checklists=[other], status="accepted", submitted_at=datetime(2026, 11, 2), comment="Only the hotline.")
     assert "Only the hotline." in texts(area="contact_channel") and "Only the hotline." not in texts(area="delivery")
-    assert lone.id
 
 
 def test_the_manager_stars_quotes_for_the_committee_and_can_take_the_star_back(client, login, manager, db, words):
     login(manager)
     tester_run = words["runs"][1]
     response = client.post("/insights/verbatims/star", data={
-        "source": "annoyance", "source_id": tester_run.id, "starred": "1", "next": "/insights/verbatims?stage=delivery"})
+        "source": "annoyance", "source_id": tester_run.id, "starred": "1",
+        "next": "/insights/verbatims?stage=delivery"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/insights/verbatims?stage=delivery#annoyance-{tester_run.id}"
     client.post("/insights/verbatims/star", data={"source": "annoyance", "source_id": tester_run.id, "starred": "1"})
