@@ -87,4 +87,4 @@ def helpers() -> dict:
     return {"percent": percent, "points": points, "trend_words": trend_words, "kept_words": kept_words,
             "compared_days": compared_days, "compared_month": compared_month,
             "feeling_words": feeling_words, "face": face, "source_label": source_label, "arrows": ARROWS,
-            "month_label": month_label, "signed": signed}
+            "month_label": month_label}

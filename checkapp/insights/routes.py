@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..fixes.charts import signed
 from ..forms import ButtonForm
 from ..messages import UserError
 from ..models import ReportRecipient, utcnow
@@ -92,7 +93,7 @@ def monthly_report(month: str):
     report = build_report(month)
     return render_template("insights/report.html", report=report, previous=period.previous().month,
                            next_month=month_of(period.end) if period.end <= utcnow() else None,
-                           nps_chart=present.nps_chart(report.nps), **present.helpers())
+                           nps_chart=present.nps_chart(report.nps), signed=signed, **present.helpers())
 
 
 @bp.route("/reports/recipients", methods=["GET", "POST"])
