@@ -28,7 +28,8 @@ def month_of_runs(db, make_checklist, make_run, make_answer):
                 make_answer(run, item, outcome)
     today = now.date()
     db.session.add_all([
-        Fix(kind=FixKind.MISMATCH, item_key=delivery.item_key, status="in_progress", due_date=today - timedelta(days=2)),
+        Fix(kind=FixKind.MISMATCH, item_key=delivery.item_key, status="in_progress",
+            due_date=today - timedelta(days=2)),
         Fix(kind=FixKind.IDEA, title="Gift wrap", status="open", department="web", due_date=today - timedelta(days=9)),
         Fix(kind=FixKind.IDEA, title="Later", status="open", department="web", due_date=today + timedelta(days=9)),
         Fix(kind=FixKind.IDEA, title="Done", status="done", department="web", due_date=date(2020, 1, 1)),
