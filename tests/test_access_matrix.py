@@ -144,6 +144,7 @@ MATRIX = {
     "insights.monthly_report": ("GET", "/reports/monthly/2026-10", "302 403 403 302 403 403 200"),
     "insights.recipients": ("GET", "/reports/recipients", "302 403 403 302 403 403 200"),
     "insights.remove_recipient": ("POST", "/reports/recipients/{recipient}/remove", "302 403 403 302 403 403 303"),
+    "insights.send_now": ("POST", "/reports/recipients/send", "302 403 403 302 403 403 303"),
     # --- JSON API: the same people as the pages; 401 (JSON) when nobody is identified
     "api.csrf_token": ("GET", "/api/v1/csrf-token", "401 200 200 401 200 200 200"),
     "api.openapi": ("GET", "/api/openapi.json", "200 200 200 200 200 200 200"),

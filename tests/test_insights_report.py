@@ -285,3 +285,17 @@ def test_a_month_period_and_the_one_before():
     assert (period.first_day, period.last_day) == (date(2026, 1, 1), date(2026, 1, 31))
     with pytest.raises(ValueError):
         Period.of_month("2026-1")
+
+
+def test_the_manager_can_send_last_months_report_now_to_whoever_has_not_had_it(client, login, manager, db):
+    db.session.add(ReportRecipient(email="ceo@example.org", locale="en"))
+    db.session.commit()
+    login(manager)
+    first = client.post("/reports/recipients/send", headers=EN, follow_redirects=True).get_data(as_text=True)
+    assert "is on its way to 1 person" in first
+    again = client.post("/reports/recipients/send", headers=EN, follow_redirects=True).get_data(as_text=True)
+    assert "Everyone on the list already has the report" in again
+    [email] = db.session.scalars(select(OutgoingEmail)).all()
+    assert email.ref == f"monthly-report:{sending.last_month()}"
+    page = client.get("/reports/recipients", headers=EN).get_data(as_text=True)
+    assert "not sent yet" not in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..extensions import db
@@ -130,4 +131,19 @@ def remove_recipient(recipient_id: int):
     sending.remove_recipient(recipient)
     db.session.commit()
     flash(_("%(email)s will no longer receive the report.", email=recipient.email), "success")
+    return redirect(url_for("insights.recipients"), code=303)
+
+
+@bp.post("/reports/recipients/send")
+@manager_required
+def send_now():
+    """Last month's report to every recipient who has not had it yet (one added after the first day)."""
+    month = sending.last_month()
+    count = sending.send_report(month)
+    db.session.commit()
+    flash(ngettext("The report of %(month)s is on its way to %(num)s person.",
+                   "The report of %(month)s is on its way to %(num)s people.", count,
+                   month=present.month_label(month)) if count else
+          _("Everyone on the list already has the report of %(month)s.", month=present.month_label(month)),
+          "success")
     return redirect(url_for("insights.recipients"), code=303)
