@@ -4,8 +4,9 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..departments import services as departments
 from ..forms import Form
-from ..glossary import AREAS, DEPARTMENTS, STAGES, choices
+from ..glossary import AREAS, STAGES, choices
 
 
 def _any(label) -> list[SelectChoice]:
@@ -20,7 +21,7 @@ class VerbatimFilterForm(Form):
 
     q = StringField(_l("Search the words"), validators=[Optional(), Length(max=200)])
     stage = SelectField(_l("Journey stage"), choices=_any(_l("All stages")) + choices(STAGES), validators=[Optional()])
-    department = SelectField(_l("Department"), choices=_any(_l("All departments")) + choices(DEPARTMENTS),
+    department = SelectField(_l("Department"), choices=lambda: _any(_l("All departments")) + departments.choices(),
                              validators=[Optional()])
     area = SelectField(_l("Area"), choices=_any(_l("All areas")) + choices(AREAS), validators=[Optional()])
     performer = SelectField(_l("Written by"), validators=[Optional()], choices=[

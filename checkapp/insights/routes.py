@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..departments import services as departments
 from ..extensions import db
 from ..fixes.charts import signed
 from ..forms import ButtonForm
@@ -55,7 +56,8 @@ def verbatims_page():
     page = verbatims.page(filters, request.args.get("page", 1, type=int))
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("insights/verbatims.html", form=form, filters=filters, page=page, args=args,
-                           button=ButtonForm(), here=request.full_path, **present.helpers())
+                           button=ButtonForm(), here=request.full_path, department_names=departments.names(),
+                           **present.helpers())
 
 
 @bp.post("/insights/verbatims/star")
@@ -94,7 +96,8 @@ def monthly_report(month: str):
     report = build_report(month)
     return render_template("insights/report.html", report=report, previous=period.previous().month,
                            next_month=month_of(period.end) if period.end <= utcnow() else None,
-                           nps_chart=present.nps_chart(report.nps), signed=signed, **present.helpers())
+                           nps_chart=present.nps_chart(report.nps), signed=signed,
+                           department_names=departments.names(), **present.helpers())
 
 
 @bp.route("/reports/recipients", methods=["GET", "POST"])

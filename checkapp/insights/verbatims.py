@@ -12,9 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Integer, String, and_, case, cast, exists, func, literal, null, or_, select, union_all
 
+from ..departments import services as departments
 from ..extensions import db
 from ..fixes.queries import Page
-from ..glossary import DEPARTMENTS, STAGES
+from ..glossary import STAGES
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Run, RunChecklist, StarredQuote, User
 from ..verdict import kinds
 from .periods import Period
@@ -134,7 +135,8 @@ def _ordered(column, values):
 
 def grouped_order(words):
     """Grouped by journey stage (words about the whole run last), then department, newest first."""
-    return (_ordered(words.c.stage, list(STAGES)), _ordered(words.c.department, list(DEPARTMENTS)),
+    order = [department.key for department in departments.all_departments()]
+    return (_ordered(words.c.stage, list(STAGES)), _ordered(words.c.department, order),
             Run.submitted_at.desc(), words.c.source, words.c.source_id)
 
 
