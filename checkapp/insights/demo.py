@@ -65,15 +65,10 @@ def _write_the_story(outcomes: dict) -> None:
     again is a regression. Done a few days before the passing run was performed."""
     verified = regressed = False
     for topic in TOPICS:
-        if topic not in outcomes:
+        fix, seen = outcomes.get(topic, (None, []))
+        good, later_failure = _turns(seen)
+        if good is None:
             continue
-        fix, seen = outcomes[topic]
-        passes = [i for i, (_run, outcome) in enumerate(seen) if outcome == PASS and i > 0
-                  and seen[i - 1][1] == MISMATCH]
-        if not passes:
-            continue
-        good = seen[passes[-1]][0]
-        later_failure = next((run for run, outcome in seen[passes[-1] + 1:] if outcome == MISMATCH), None)
         if later_failure is None and not verified:
             _verify(fix, good)
             verified = True
@@ -81,6 +76,14 @@ def _write_the_story(outcomes: dict) -> None:
             _verify(fix, good)
             _regress(fix, later_failure)
             regressed = True
+
+
+def _turns(seen: list) -> tuple[Run | None, Run | None]:
+    """(the last run that passed right after a failure, the first run that failed after it)."""
+    passes = [i for i in range(1, len(seen)) if seen[i][1] == PASS and seen[i - 1][1] == MISMATCH]
+    if not passes:
+        return None, None
+    return seen[passes[-1]][0], next((run for run, outcome in seen[passes[-1] + 1:] if outcome == MISMATCH), None)
 
 
 def _verify(fix: Fix, run: Run) -> None:

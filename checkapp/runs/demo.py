@@ -105,6 +105,22 @@ def _submitted_run(index, days, title, versions, performer, tester, mismatches, 
         due_date=(ordered_at + timedelta(days=7)).date(), order_reference=f"CMD-{19800 + index * 37}")
     run.created_at = ordered_at - timedelta(days=2)
     flags = dict(zip(("slot", "label", "email", "hotline"), mismatches, strict=True))
+    annoyed, failed_stages = _answer_all(run, flags, performer, ordered_at, index, rng)
+    submitted_at = ordered_at + timedelta(days=3, hours=rng.randint(1, 8))
+    feelings = {stage: rng.choice((1, 2, 2, 3)) if stage in failed_stages else rng.choice((3, 4, 4, 5))
+                for stage in run_feelings.stages_of(run)}
+    annoyance, annoyance_stage = annoyed or ("", None)
+    services.submit_run(run, recommend_score=score, comment=_comment(score), actor=performer, actor_label=tester,
+                        feelings=feelings, annoyance=annoyance, annoyance_stage=annoyance_stage)
+    run.started_at = ordered_at + timedelta(hours=1)
+    run.submitted_at = submitted_at
+    action = db.session.scalar(select(ReviewAction).where(ReviewAction.run_id == run.id))
+    action.created_at = submitted_at
+
+
+def _answer_all(run, flags, performer, ordered_at, index, rng) -> tuple[tuple[str, str] | None, set[str]]:
+    """Answer every item (a mismatch where `flags` says, now and then elsewhere); returns what annoyed
+    the performer most (the first recurring problem met, with its stage) and the stages that failed."""
     annoyed, failed_stages = None, set()
     for number, item in enumerate(services.all_items(run)):
         topic = _topic(item)
@@ -117,16 +133,7 @@ def _submitted_run(index, days, title, versions, performer, tester, mismatches, 
             annoyed = annoyed or ((ANNOYANCES[topic], item.stage) if topic in ANNOYANCES else None)
         if item.photo_required and answer.outcome != NA:
             demo_photo(run, item, index, number, at)
-    submitted_at = ordered_at + timedelta(days=3, hours=rng.randint(1, 8))
-    feelings = {stage: rng.choice((1, 2, 2, 3)) if stage in failed_stages else rng.choice((3, 4, 4, 5))
-                for stage in run_feelings.stages_of(run)}
-    services.submit_run(run, recommend_score=score, comment=_comment(score), actor=performer, actor_label=tester,
-                        feelings=feelings, annoyance=annoyed[0] if annoyed else "",
-                        annoyance_stage=annoyed[1] if annoyed else None)
-    run.started_at = ordered_at + timedelta(hours=1)
-    run.submitted_at = submitted_at
-    action = db.session.scalar(select(ReviewAction).where(ReviewAction.run_id == run.id))
-    action.created_at = submitted_at
+    return annoyed, failed_stages
 
 
 def _topic(item: CheckItem) -> str | None:
