@@ -41,6 +41,7 @@ from .queries import (
 GAPS = 5
 STALE_DAYS = 90
 NPS_MONTHS = 6
+QUOTES = 6  # starred quotes on the page: it must stay one A4 page
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def monthly_report(month: str, now: datetime | None = None) -> MonthlyReport:
     report.regressions = fixes_stamped(Fix.reopened_at, period, Fix.regression.is_(True))
     report.overdue = overdue_by_department(min(period.end, now).date())
     report.stale = stale_promises(period.end)
-    report.quotes = verbatims.starred_in(period)
+    report.quotes = verbatims.starred_in(period, limit=QUOTES)
     months = months_ending(month, NPS_MONTHS)
     _total, by_month = nps_by_month(months)
     report.nps = [(m, by_month.get(m)) for m in months]

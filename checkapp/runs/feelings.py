@@ -17,7 +17,7 @@ from ..models import Run, RunFeeling
 LOWEST, HIGHEST = 1, 5
 FEELINGS = {1: _l("Very bad"), 2: _l("Bad"), 3: _l("So-so"), 4: _l("Good"), 5: _l("Very good")}
 # Shown beside the words, never instead of them (hidden from screen readers).
-FACES = {1: "😣", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+FACES = {1: "😣", 2: "😟", 3: "😐", 4: "😊", 5: "😄"}
 
 
 def stages_of(run: Run) -> list[str]:
