@@ -8,8 +8,8 @@ For a calendar month (runs belong to the month their submitted_at falls in, UTC)
 - fixes verified (verified_at that month) and regressions (reopened by a run that month);
 - overdue fixes by department: open or in progress now, due before the month's end (before today
   for the month in progress);
-- stale promises: promises of the checklists in use (newest version of each checklist not archived)
-  that no accepted run checked in the STALE_DAYS before the month's end;
+- stale promises: coverage's (checkapp/coverage: promises of the checklists in use that no sent run
+  checked for more than the team's threshold) as they stood at the month's end;
 - the starred quotes of the month's runs, and the recommend score (NPS) of the last six months.
 Every figure is a SQL aggregate.
 """
@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, case, cast, func, or_, select
 
+from ..coverage import queries as coverage
 from ..extensions import db
 from ..fixes.dashboard import Nps, nps_by_month
 from ..fixes.states import UNFINISHED
-from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Photo, Run, utcnow
-from ..verdict import MISMATCH, PASS
+from ..models import Answer, CheckItem, Fix, Photo, Run, utcnow
 from . import verbatims
 from .periods import Period, months_ending
 from .queries import (
@@ -39,7 +39,6 @@ from .queries import (
 )
 
 GAPS = 5
-STALE_DAYS = 90
 NPS_MONTHS = 6
 QUOTES = 6  # starred quotes on the page: it must stay one A4 page
 
@@ -74,6 +73,7 @@ class FixLine:
 class Stale:
     count: int
     examples: list  # (question, last checked or None), oldest first
+    days: int = 90  # the team's threshold (coverage)
 
 
 @dataclass
@@ -181,24 +181,21 @@ def overdue_by_department(before: date) -> dict[str, int]:
     return {row.department or "": int(row.count) for row in rows}
 
 
-def stale_promises(end: datetime, days: int = STALE_DAYS, examples: int = 5) -> Stale:
-    """Promises in use that no accepted run checked in the `days` before `end` (or never)."""
-    newest_versions = (select(func.max(ChecklistVersion.id).label("version_id"))
-                       .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
-                       .where(Checklist.archived.is_(False)).group_by(ChecklistVersion.checklist_id))
-    last = (select(Answer.item_key.label("item_key"), func.max(Run.submitted_at).label("last"))
-            .join(Run, Run.id == Answer.run_id)
-            .where(Run.status == COUNTED, Answer.is_current.is_(True), Answer.outcome.in_((PASS, MISMATCH)),
-                   Run.submitted_at < end)
+def stale_promises(end: datetime, examples: int = 5) -> Stale:
+    """The stale promises of coverage (checkapp/coverage: promises of the checklists in use that no
+    sent run checked for more than the team's threshold, or never) as they stood at `end`."""
+    days = coverage.stale_days()
+    items = coverage.promises()
+    last = (select(Answer.item_key.label("item_key"), func.max(Run.submitted_at).label("checked_at"))
+            .join(Run, Run.id == Answer.run_id).where(coverage.checks(), Run.submitted_at < end)
             .group_by(Answer.item_key).subquery("last"))
-    stale = (select(CheckItem.question, last.c.last)
-             .outerjoin(last, last.c.item_key == CheckItem.item_key)
-             .where(CheckItem.version_id.in_(newest_versions),
-                    (last.c.last.is_(None)) | (last.c.last < end - timedelta(days=days))))
+    stale = (select(items.c.question, last.c.checked_at).select_from(items)
+             .outerjoin(last, last.c.item_key == items.c.item_key)
+             .where(or_(last.c.checked_at.is_(None), last.c.checked_at < end - timedelta(days=days))))
     count = db.session.scalar(select(func.count()).select_from(stale.subquery())) or 0
-    rows = db.session.execute(stale.order_by(case((last.c.last.is_(None), 0), else_=1), last.c.last,
-                                             CheckItem.question).limit(examples)).all()
-    return Stale(count, [(row.question, row.last) for row in rows])
+    rows = db.session.execute(stale.order_by(case((last.c.checked_at.is_(None), 0), else_=1), last.c.checked_at,
+                                             items.c.question).limit(examples)).all()
+    return Stale(count, [(row.question, row.checked_at) for row in rows], days)
 
 
 __all__ = ["MonthlyReport", "PassRate", "monthly_report"]

@@ -2,7 +2,7 @@
 starred quotes, and who receives the monthly committee report
 
 Revision ID: 0012_insights
-Revises: 0005_departments
+Revises: 0008_programmes
 Create Date: 2026-12-02 13:23:21.002768
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_insights'
-down_revision = '0005_departments'
+down_revision = '0008_programmes'
 branch_labels = None
 depends_on = None
 
