@@ -1,7 +1,7 @@
 """Who receives the monthly committee report, and sending it on the first working day of the month.
 
 The worker's hourly job (tasks.py) calls `send_monthly_reports`: on the first working day of a month
-(Monday to Friday, not 1 January, 1 May or 1 November), from SEND_HOUR in Paris, it emails last
+(Monday to Friday, not 1 January, 1 May or 1 November), from SEND_HOUR local time (CHECKAPP_TIMEZONE), it emails last
 month's report to every recipient, in their language, with a link to the full page. Each email's
 `ref` is "monthly-report:YYYY-MM": a recipient who has one for that month gets no second one, however
 often the job runs, and one added later that day still gets theirs.
@@ -22,7 +22,7 @@ from .periods import Period, month_of
 from .report import MonthlyReport, monthly_report
 
 KIND = "monthly_report"
-SEND_HOUR = 7  # Paris time
+SEND_HOUR = 7  # local time (CHECKAPP_TIMEZONE)
 # Public holidays on a fixed date that can fall on the 1st of a month (France).
 HOLIDAYS_ON_THE_FIRST = {1, 5, 11}
 QUOTES_IN_EMAIL = 3
@@ -37,7 +37,7 @@ def first_working_day(year: int, month: int) -> date:
 
 def month_due(now: datetime) -> str | None:
     """The month whose report goes out at `now` (naive UTC), if any: last month, on this month's
-    first working day from SEND_HOUR (Paris time)."""
+    first working day from SEND_HOUR, local time (CHECKAPP_TIMEZONE)."""
     local = utc_to_local(now)
     if local.date() != first_working_day(local.year, local.month) or local.hour < SEND_HOUR:
         return None
