@@ -42,6 +42,7 @@ def register_jobs(app: Flask) -> None:
     init_queue(app)
     from .departments import tasks as _department_tasks  # noqa: F401
     from .evidence import tasks as _evidence_tasks  # noqa: F401
+    from .insights import tasks as _insights_tasks  # noqa: F401
     from .invites import tasks as _invite_tasks  # noqa: F401
     from .mail import tasks as _mail_tasks  # noqa: F401
     from .notify import tasks as _notify_tasks  # noqa: F401
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from .departments.routes import bp as departments
     from .evidence.routes import bp as evidence
     from .fixes.routes import bp as fixes
+    from .insights.routes import bp as insights
     from .invites.routes import bp as invites
     from .jobs.routes import bp as jobs
     from .mail.routes import bp as mail
@@ -132,8 +134,8 @@ def register_blueprints(app: Flask) -> None:
     from .runs.routes import bp as runs
     from .webhooks.routes import bp as webhooks
 
-    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, departments, api, pwa, mail,
-                      jobs, webhooks, programmes, coverage):
+    for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, departments, insights, api, pwa,
+                      mail, jobs, webhooks, programmes, coverage):
         app.register_blueprint(blueprint)
 
 

@@ -6,6 +6,7 @@ from .checklists import demo as checklists_demo
 from .departments import demo as departments_demo
 from .extensions import db
 from .fixes import demo as fixes_demo
+from .insights import demo as insights_demo
 from .invites import demo as invites_demo
 from .models import User
 from .programmes import demo as programmes_demo
@@ -17,9 +18,11 @@ DEMO_LOGINS = (
     ("staff", "staff@demo.checkapp", "demo-staff-2026"),
 )
 # Library checklists, then runs on them, an invite, the review of submitted runs (which
-# opens fixes), the manager's work on those fixes, who receives each department's digest, then two
-# programmes with their past runs.
-AREAS = (checklists_demo, runs_demo, invites_demo, review_demo, fixes_demo, departments_demo, programmes_demo)
+# opens fixes), the manager's work on those fixes, who receives each department's digest, two
+# programmes with their past runs, then what closes the loop (insights: a department answering, the
+# committee report's story and recipients).
+AREAS = (checklists_demo, runs_demo, invites_demo, review_demo, fixes_demo, departments_demo, programmes_demo,
+         insights_demo)
 
 
 def database_is_empty() -> bool:

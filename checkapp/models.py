@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
-from .fixes.states import FixKind, FixState
+from .fixes.states import FixKind, FixState, ShareCapability
 from .runs.states import RunState
 
 
@@ -164,6 +164,9 @@ class Run(db.Model):
     # was told it is overdue (each once).
     reminded_at: Mapped[datetime | None]
     overdue_flagged_at: Mapped[datetime | None]
+    # "What annoyed you most?", asked when the run is sent, and the journey stage it happened at (if said).
+    annoyance: Mapped[str] = mapped_column(Text, default="", server_default="")
+    annoyance_stage: Mapped[str | None] = mapped_column(String(20))
 
     performer: Mapped[User | None] = relationship(foreign_keys=[performer_id])
     programme: Mapped[Programme | None] = relationship()
@@ -241,6 +244,12 @@ class Setting(db.Model):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+class RunFeeling(db.Model):
+    """How the performer felt at one journey stage of a run (1 very bad … 5 very good), given when sending it."""
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    score: Mapped[int]
 
 
 class Answer(db.Model):
@@ -398,13 +407,37 @@ class FixComment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A department member answering through a share link: the name they typed, and that link.
+    author_label: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    share_link_id: Mapped[int | None] = mapped_column(ForeignKey("share_link.id"), index=True)
 
     fix: Mapped[Fix] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()
+    share_link: Mapped[ShareLink | None] = relationship()
+
+
+class FixEvent(db.Model):
+    """The fix's history of status moves made by people: who (an account, or a name typed on a
+    department's share link, with that link), from which status to which, when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fix_id: Mapped[int] = mapped_column(ForeignKey("fix.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(120), default="")
+    share_link_id: Mapped[int | None] = mapped_column(ForeignKey("share_link.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+    share_link: Mapped[ShareLink | None] = relationship()
 
 
 class ShareLink(db.Model):
-    """A read-only view of one department's fixes; only the token's SHA-256 is kept."""
+    """A view of one department's fixes, without an account; only the token's SHA-256 is kept.
+
+    Its capability says whether the department may respond through it (comment, move a fix to in
+    progress or done) or only read."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department: Mapped[str] = mapped_column(String(30), index=True)
@@ -413,6 +446,12 @@ class ShareLink(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    capability: Mapped[str] = mapped_column(String(10), default=ShareCapability.READ,
+                                            server_default=ShareCapability.READ.value)
+
+    @property
+    def can_respond(self) -> bool:
+        return self.capability == ShareCapability.RESPOND
 
 
 class Department(db.Model):
@@ -436,6 +475,29 @@ class StageWeight(db.Model):
 
     stage: Mapped[str] = mapped_column(String(20), primary_key=True)
     weight: Mapped[float]
+
+
+class StarredQuote(db.Model):
+    """A verbatim the manager starred for the customer committee: `source` says where its words are
+    kept (checkapp.insights.verbatims.SOURCES) and `source_id` which row (an answer or a run)."""
+
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(12))
+    source_id: Mapped[int]
+    starred_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportRecipient(db.Model):
+    """Who receives the monthly committee report by email, and in which language."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class OutgoingEmail(db.Model):

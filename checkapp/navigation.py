@@ -43,6 +43,7 @@ PLACES = (
     Place("review.queue", _l("Review"), ("manager",)),
     Place("fixes.index", _l("Fixes"), ("manager",)),
     Place("fixes.dashboard", _l("Dashboard"), ("manager",), areas=("fixes.dashboard", "coverage")),
+    Place("insights.journey", _l("Insights"), ("manager",)),  # journey map, verbatims, committee report
     Place("programmes.index", _l("Programmes"), ("manager",)),
     Place("checklists.index", _l("Checklists"), ("manager",)),
     Place("auth.staff", _l("Team"), ("manager",), areas=("auth.staff",)),

@@ -40,3 +40,8 @@ sender: the Fix; run: the accepted Run that verified it; actor: the User who acc
 fix_regressed = _signals.signal("fix-regressed", doc="""A later run failed the promise of a fix marked done or verified.
 
 sender: the Fix; run: the accepted Run that reopened it; actor: the User who accepted that run.""")
+
+fix_responded = _signals.signal("fix-responded", doc="""A department answered about a fix through its share link.
+
+sender: the Fix; link: the ShareLink it came through; name: the name the person typed; comment:
+what they wrote ("" for none); status: the status they moved it to (None when it did not move).""")

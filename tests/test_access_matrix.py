@@ -25,7 +25,7 @@ from checkapp.fixes import services as fixes
 from checkapp.invites import services as invites
 from checkapp.invites.by_email import reminder_token
 from checkapp.mail.optout import unsubscribe_token
-from checkapp.models import Invite, utcnow
+from checkapp.models import Invite, ReportRecipient, utcnow
 from checkapp.permissions import INVITE_SESSION_KEY
 from checkapp.programmes import services as programmes
 from checkapp.programmes.rhythm import Rhythm
@@ -134,6 +134,17 @@ MATRIX = {
     "departments.index": ("GET", "/departments", "302 403 403 302 403 403 200"),
     "departments.new": ("GET", "/departments/new", "302 403 403 302 403 403 200"),
     "departments.edit": ("GET", "/departments/logistics", "302 403 403 302 403 403 200"),
+    # the world's link is read only: nobody answers through it, whoever they are (tests/test_fixes_respond.py)
+    "fixes.share_respond": ("POST", "/share/{share_token}/fixes/{fix}", "403 403 403 403 403 403 403"),
+    # --- insights and the committee report (manager only); starring needs a verbatim: the world has none (404)
+    "insights.journey": ("GET", "/insights/journey", "302 403 403 302 403 403 200"),
+    "insights.verbatims_page": ("GET", "/insights/verbatims", "302 403 403 302 403 403 200"),
+    "insights.star": ("POST", "/insights/verbatims/star", "302 403 403 302 403 403 404"),
+    "insights.report_index": ("GET", "/reports/monthly", "302 403 403 302 403 403 302"),
+    "insights.monthly_report": ("GET", "/reports/monthly/2026-10", "302 403 403 302 403 403 200"),
+    "insights.recipients": ("GET", "/reports/recipients", "302 403 403 302 403 403 200"),
+    "insights.remove_recipient": ("POST", "/reports/recipients/{recipient}/remove", "302 403 403 302 403 403 303"),
+    "insights.send_now": ("POST", "/reports/recipients/send", "302 403 403 302 403 403 303"),
     # --- JSON API: the same people as the pages; 401 (JSON) when nobody is identified
     "api.csrf_token": ("GET", "/api/v1/csrf-token", "401 200 200 401 200 200 200"),
     "api.openapi": ("GET", "/api/openapi.json", "200 200 200 200 200 200 200"),
@@ -190,6 +201,8 @@ def world(app, db, make_user, make_checklist, make_run):
     share, share_token = fixes.create_share("web", manager)
     webhook = webhooks.create_webhook(f"http://127.0.0.1:{free_port()}/hook", actor=manager)
     delivery = webhooks.queue_delivery(webhook, "run.accepted", "text", {})
+    recipient = ReportRecipient(email="ceo@example.org", locale="fr")
+    db.session.add(recipient)
     db.session.commit()
     return {
         "users": {"staff": staff, "other_staff": other_staff, "manager": manager},
@@ -198,7 +211,7 @@ def world(app, db, make_user, make_checklist, make_run):
                     item_key=days.item_key, invite=mine.id, other_invite=other.id, token="mine-token",
                     fix=fix.id, share=share.id, share_token=share_token, other_staff=other_staff.id,
                     reminder_token=reminder_token(mine), programme=programme.id,
-                    calendar_token=feed_token(staff),
+                    calendar_token=feed_token(staff), recipient=recipient.id,
                     unsubscribe_token=unsubscribe_token("a@example.org", "invite"),
                     webhook=webhook.id, delivery=delivery.id),
     }

@@ -78,8 +78,23 @@ def test_dashboard_page_shows_charts_with_text_alternatives(client, manager, log
     login(manager)
     page = client.get("/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "NPS +33" in page and "<svg" in page and "<title" in page
-    assert "Pass rate, Delivery, by month" in page and "<td>50 %</td>" in page
+    assert "<td>50 %</td>" in page and "<details" not in page[page.index("<main"):]  # figures, never folded away
+    # Two months are not a trend: the figures alone, no line (issue 14).
+    assert "Pass rate, Delivery, by month" not in page and "Recommend score (NPS) by month" not in page
     assert "Open fixes by department" in page and "<th scope=\"row\">Logistics</th><td>1</td>" in page
+
+
+def test_a_line_is_drawn_once_three_months_have_answers(client, manager, login, known, make_run, make_answer, db):
+    from checkapp.models import CheckItem
+    delivery = db.session.query(CheckItem).filter_by(stage="delivery").first()
+    earlier = previous_month_day(15).replace(day=1) - __import__("datetime").timedelta(days=10)
+    run = make_run(status="accepted", submitted_at=earlier, recommend_score=8,
+                   checklists=[delivery.version.checklist])
+    make_answer(run, delivery, "pass")
+    login(manager)
+    page = client.get("/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Pass rate, Delivery, by month" in page and "Recommend score (NPS) by month" in page
+    assert "Pass rate, Unboxing, by month" not in page  # one month only
 
 
 def test_line_chart_is_accessible_svg_with_gaps_for_missing_months():

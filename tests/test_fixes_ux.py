@@ -85,7 +85,12 @@ def test_line_chart_labels_its_scale_with_a_real_minus_sign():
     assert charts.signed(-5) == "\u22125" and charts.signed(33) == "+33" and charts.signed(0) == "0"
 
 
-def test_dashboard_names_months_and_the_percent_scale_in_the_user_language(client, login, manager, db, one_fix):
+def test_dashboard_names_months_and_the_percent_scale_in_the_user_language(client, login, manager, db, one_fix,
+                                                                             make_run, make_answer):
+    for weeks in (5, 10):  # answers in three months: enough points for the chart to be drawn (issue 14)
+        run = make_run(checklists=[one_fix.version.checklist], status="accepted",
+                       submitted_at=utcnow() - timedelta(weeks=weeks))
+        make_answer(run, one_fix, "pass")
     login(manager)
     today = date.today()
     english = client.get("/dashboard", headers=EN).get_data(as_text=True)

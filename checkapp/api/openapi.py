@@ -2,7 +2,7 @@
 from copy import deepcopy
 
 from ..ids import MAX_ID
-from ..runs.fields import MAX_COMMENT, MAX_NOTE, MAX_TEXT
+from ..runs.fields import MAX_ANNOYANCE, MAX_COMMENT, MAX_NOTE, MAX_TEXT
 from ..verdict import MISMATCH, NA, NOTED, PASS, kinds
 
 
@@ -212,6 +212,15 @@ PATHS = {
             "type": "object",
             "properties": {"recommend_score": {"type": "integer", "minimum": 0, "maximum": 10, "nullable": True},
                            "comment": {"type": "string", "maxLength": MAX_COMMENT},
+                           "feelings": {"type": "object", "description":
+                                        "How the performer felt at each journey stage the run goes through "
+                                        "(1 very bad … 5 very good); a stage left out or null is skipped.",
+                                        "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5,
+                                                                 "nullable": True}},
+                           "annoyance": {"type": "string", "maxLength": MAX_ANNOYANCE,
+                                         "description": "What annoyed the performer most."},
+                           "annoyance_stage": {"type": "string", "nullable": True,
+                                               "description": "The journey stage it happened at."},
                            "client_uuid": {"type": "string", "format": "uuid", "description":
                                            "Made on the phone; sending it again changes nothing."}},
         }}}},
@@ -227,8 +236,9 @@ PATHS = {
                     "item_id": {"type": "integer"}, "question": {"type": "string"},
                     "kind": {"type": "string", "enum": ["unanswered", "photo_missing"]},
                     "message": {"type": "string"}}}}}}]},
-                "Items still need an answer or a photo (listed in `problems`), the score is out of range, "
-                "or the comment is too long."),
+                "Items still need an answer or a photo (listed in `problems`), the score or a feeling is out "
+                "of range, a feeling or the annoyance names a stage the run does not go through, or a text is "
+                "too long."),
         },
     }},
 }

@@ -1,6 +1,6 @@
 """Forms of the fix list."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
+from wtforms import DateField, FloatField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -8,7 +8,7 @@ from ..departments.services import choices as department_choices
 from ..forms import Form
 from ..glossary import EFFORTS, FIX_STATUSES, STAGES, choices
 from .scoring import MAX_WEIGHT, MIN_WEIGHT
-from .states import MANUAL
+from .states import BY_DEPARTMENT, MANUAL, ShareCapability
 
 MANUAL_STATUSES = {status: FIX_STATUSES[status] for status in MANUAL}
 
@@ -36,7 +36,22 @@ class CommentForm(Form):
 
 class ShareForm(Form):
     department = SelectField(_l("Department"), choices=department_choices)
+    capability = RadioField(_l("What the department can do"), default=ShareCapability.READ.value, choices=[
+        SelectChoice(ShareCapability.READ.value, _l("Read only")),
+        SelectChoice(ShareCapability.RESPOND.value, _l("Can respond: comment, and mark a fix in progress or done")),
+    ])
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
+
+
+class ResponseForm(Form):
+    """A department's answer about one fix, on a responding share link (one per fix: give a prefix)."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Type your name first, so the manager knows "
+                                                                  "who answered.")), Length(max=120)])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=5000)])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+        SelectChoice("", _l("No change")),
+        *[SelectChoice(status.value, FIX_STATUSES[status]) for status in BY_DEPARTMENT]])
 
 
 def weights_form(current: dict[str, float]) -> Form:

@@ -17,7 +17,7 @@ from ..forms import ButtonForm
 from ..models import Fix, Run, utcnow
 from ..notify.recipients import fix_owner
 from ..permissions import manager_required
-from . import csv_export, present, queries, services
+from . import csv_export, present, queries, responses, services
 from .forms import CommentForm, FixForm, IdeaForm, weights_form
 from .states import FixKind, FixState
 
@@ -140,6 +140,7 @@ def detail_facts(fix: Fix) -> dict:
         "reopened_by": db.session.get(Run, fix.reopened_by_run_id) if fix.reopened_by_run_id else None,
         "overdue": queries.is_overdue(fix.due_date, fix.status),
         "owner_recipient": fix_owner(fix.owner),
+        "history": responses.history(fix),
     }
 
 

@@ -1,4 +1,7 @@
-"""The dashboard: pass rates by journey stage and area, open and overdue fixes, NPS."""
+"""The dashboard: first the headline (pass rate now against the 30 days before, overall and per
+journey stage, and overdue fixes: insights/headline.py), then pass rates by journey stage and area,
+open and overdue fixes, NPS. A chart is drawn only where there are enough months to show a trend;
+otherwise the figures alone. Nothing is folded away."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +13,13 @@ from flask_babel import gettext as _
 from .. import glossary
 from ..coverage import queries as coverage
 from ..departments import services as departments
+from ..insights import present as insights_present
+from ..insights.headline import headline
 from ..permissions import manager_required
 from . import charts, dashboard, present
+
+# A line needs at least this many months with answers to show a trend; below, the figures alone.
+MIN_POINTS = insights_present.MIN_POINTS
 
 
 def register(bp) -> None:
@@ -28,7 +36,8 @@ def register(bp) -> None:
         nps_values = [nps_months[m].score if m in nps_months else None for m in months]
         nps_chart = charts.line_chart(_("Recommend score (NPS) by month"), [labels[m] for m in months], nps_values,
                                       low=-100, high=100, desc=_("From −100 to +100, one point per month."),
-                                      y_labels=[(v, charts.signed(v)) for v in (-100, 0, 100)])
+                                      y_labels=[(v, charts.signed(v)) for v in (-100, 0, 100)]) \
+            if enough_points(nps_values) else None
         names = departments.names()
         bars = [(names.get(d, d or "?"), n) for d, n in sorted(open_fixes.items())]
         open_chart = charts.bar_chart(_("Open fixes by department"), bars,
@@ -39,7 +48,11 @@ def register(bp) -> None:
             stale_days=stale_days, months=months, month_labels=labels, signed=charts.signed,
             stage_charts=stage_charts, area_charts=area_charts,
             nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
-            overdue=dashboard.overdue_fixes(), **present.helpers())
+            overdue=dashboard.overdue_fixes(), headline=headline(), **present.helpers(), **insights_present.helpers())
+
+
+def enough_points(values: list) -> bool:
+    return sum(1 for value in values if value is not None) >= MIN_POINTS
 
 
 def month_labels(months: list[str]) -> dict[str, str]:
@@ -53,7 +66,8 @@ def percent_marks() -> list[tuple[float, str]]:
 
 
 def rate_charts(rates: dict, labels: dict, months: list[str], names: dict[str, str]) -> list[dict]:
-    """One small chart per stage or area that has answers, in glossary order."""
+    """Per stage or area that has answers, in glossary order: its figures month by month, and a small
+    chart when there are enough months to draw a trend (`svg` None otherwise)."""
     result = []
     for key, label in labels.items():
         if key not in rates:
@@ -61,6 +75,6 @@ def rate_charts(rates: dict, labels: dict, months: list[str], names: dict[str, s
         values = [rates[key][m].percent if m in rates[key] else None for m in months]
         svg = charts.line_chart(_("Pass rate, %(name)s, by month", name=label), [names[m] for m in months], values,
                                 desc=_("Percentage of answers that kept the promise, from 0 to 100."),
-                                y_labels=percent_marks())
+                                y_labels=percent_marks()) if enough_points(values) else None
         result.append({"key": key, "label": label, "svg": svg, "rates": rates[key]})
     return result

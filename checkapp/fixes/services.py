@@ -10,8 +10,8 @@ from ..extensions import db
 from ..models import Answer, CheckItem, Fix, FixComment, Run, ShareLink, StageWeight, User, utcnow
 from ..tokens import find_by_token, new_token
 from ..verdict import MISMATCH, PASS
-from . import scoring, states
-from .states import FixKind
+from . import responses, scoring, states
+from .states import FixKind, ShareCapability
 
 
 def on_run_accepted(run: Run, *, actor: User | None = None, **_details) -> None:
@@ -112,11 +112,12 @@ def ensure_fix(item_key: str, *, actor: User | None = None) -> Fix:
 
 def update_fix(fix: Fix, *, status: str, owner: str, department: str, due_date: date | None,
                effort: str | None, actor: User | None = None) -> None:
-    """The manager's changes. Status by hand: open, in progress or done (verified is automatic).
-    Sends `fix_assigned` when the owner changes to someone."""
+    """The manager's changes. Status by hand: open, in progress or done (verified is automatic);
+    a move is written to the fix's history, by `actor`. Sends `fix_assigned` when the owner changes
+    to someone."""
     if status not in states.MANUAL:
         raise ValueError(status)
-    states.set_by_hand(fix, status, at=utcnow())
+    responses.move(fix, status, at=utcnow(), actor=actor)
     previous_owner = fix.owner or ""
     fix.owner = (owner or "").strip()
     fix.department = department
@@ -169,12 +170,16 @@ def set_stage_weights(weights: dict[str, float]) -> None:
     db.session.flush()
 
 
-def create_share(department: str, created_by: User | None, expires_at: datetime | None = None) -> tuple[ShareLink, str]:
-    """A read-only link to one department's fixes; the token is returned once, only its hash kept.
-    `created_by` is None for the links CheckApp makes itself (the weekly digest's)."""
+def create_share(department: str, created_by: User | None, expires_at: datetime | None = None,
+                 capability: str = ShareCapability.READ) -> tuple[ShareLink, str]:
+    """A link to one department's fixes, read only or responding (`capability`); the token is
+    returned once, only its hash kept. `created_by` is None for the links CheckApp makes itself
+    (the weekly digest's)."""
+    if capability not in tuple(ShareCapability):
+        raise ValueError(capability)
     token, digest = new_token()
     link = ShareLink(department=department, token_hash=digest, created_by_id=created_by.id if created_by else None,
-                     expires_at=expires_at)
+                     expires_at=expires_at, capability=capability)
     db.session.add(link)
     db.session.flush()
     return link, token

@@ -36,6 +36,13 @@ class FixKind(StrEnum):
     IDEA = "idea"  # added by hand
 
 
+class ShareCapability(StrEnum):
+    """What a department's share link allows."""
+
+    READ = "read"  # read only
+    RESPOND = "respond"  # also comment, and move a fix to in progress or done
+
+
 MOVES = {
     "open": Move((None,), FixState.OPEN),
     "start_work": Move((FixState.OPEN, FixState.DONE, FixState.VERIFIED), FixState.IN_PROGRESS),
@@ -48,9 +55,11 @@ MOVES = {
 UNFINISHED = (FixState.OPEN, FixState.IN_PROGRESS)
 # The states the manager sets by hand; verified only comes from a run.
 MANUAL = (FixState.OPEN, FixState.IN_PROGRESS, FixState.DONE)
+# The states a department sets through a responding share link (reopening stays the manager's).
+BY_DEPARTMENT = (FixState.IN_PROGRESS, FixState.DONE)
 
-__all__ = ["MANUAL", "MOVES", "UNFINISHED", "FixKind", "FixState", "MoveRefused", "can", "mark_done", "open",
-           "regress", "reopen", "set_by_hand", "start_work", "verify"]
+__all__ = ["BY_DEPARTMENT", "MANUAL", "MOVES", "UNFINISHED", "FixKind", "FixState", "MoveRefused", "ShareCapability",
+           "can", "mark_done", "open", "regress", "reopen", "set_by_hand", "start_work", "verify"]
 
 
 def can(fix: Fix, move: str) -> bool:

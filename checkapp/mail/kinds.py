@@ -28,4 +28,5 @@ KINDS = {kind.name: kind for kind in (
     MailKind("digest", _l("Weekly digests of your department's fixes")),
     MailKind("run_reminder", _l("Reminders before a test is due")),
     MailKind("run_overdue", _l("Alerts about overdue programme runs")),
+    MailKind("monthly_report", _l("Monthly customer committee reports")),
 )}

@@ -1,8 +1,10 @@
-"""Demo runs: one planned, one in progress, six submitted over the last 60 days.
+"""Demo runs: one planned, one in progress, eight submitted over the last 60 days.
 
 Built on the checklists the checklists demo loaded (none → nothing). The submitted runs carry
 recurring mismatches (delivery slot, handwritten label, late confirmation email, hotline wait)
-so that the review queue and the fix list have something to show.
+so that the review queue and the fix list have something to show; each was sent with the
+performer's feelings per stage (low where something failed) and what annoyed them most, so that
+the journey map, the verbatims and the monthly report have something to show too.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from sqlalchemy import select
 from .. import photos
 from ..extensions import db
 from ..models import CheckItem, Checklist, Photo, ReviewAction, Run, utcnow
-from ..verdict import NA, kinds
+from ..verdict import MISMATCH, NA, kinds
+from . import feelings as run_feelings
 from . import services
 
 # (days ago, title, areas, performer is staff?, mismatches on: slot, label, email, hotline, recommend)
@@ -30,14 +33,25 @@ SUBMITTED = (
      (False, True, True, False), 9),
     (26, "Table basse, livraison et service client", ("delivery", "packaging", "contact_channel"), True,
      (True, True, False, True), 3),
+    (20, "Chaise de bureau, livraison et colis", ("delivery", "packaging"), False,
+     (False, False, False, False), 8),
     (15, "Offre de Noël, commande test", ("order_journey", "delivery", "confirmation_email"), False,
      (True, False, True, False), 5),
+    (10, "Lampe de bureau, appel au service client", ("contact_channel",), True,
+     (False, False, False, True), 6),
     (5, "Étagère murale, colis et hotline", ("packaging", "contact_channel"), True,
      (False, True, False, True), 7),
 )
 TESTERS = ("Zoé Petit", "Karim Benali")
 RECURRING = {("delivery", kinds.TimeWindow.name): "slot", ("packaging", kinds.Choice.name): "label",
              ("confirmation_email", kinds.Email.name): "email", ("contact_channel", kinds.Duration.name): "hotline"}
+
+ANNOYANCES = {
+    "slot": "Le livreur est passé à 15:20 alors que j'avais choisi le créneau 07:00–14:00.",
+    "label": "Adresse écrite à la main sur le carton : on dirait un colis de particulier.",
+    "email": "J'ai attendu 40 minutes l'e-mail de confirmation, j'ai cru que la commande n'était pas passée.",
+    "hotline": "J'ai dû raconter mon problème trois fois à trois personnes différentes.",
+}
 
 NOTES = {
     "slot": "SMS à 11:45 pour appeler le transporteur ; livré à 15:20, après le créneau.",
@@ -91,20 +105,35 @@ def _submitted_run(index, days, title, versions, performer, tester, mismatches, 
         due_date=(ordered_at + timedelta(days=7)).date(), order_reference=f"CMD-{19800 + index * 37}")
     run.created_at = ordered_at - timedelta(days=2)
     flags = dict(zip(("slot", "label", "email", "hotline"), mismatches, strict=True))
+    annoyed, failed_stages = _answer_all(run, flags, performer, ordered_at, index, rng)
+    submitted_at = ordered_at + timedelta(days=3, hours=rng.randint(1, 8))
+    feelings = {stage: rng.choice((1, 2, 2, 3)) if stage in failed_stages else rng.choice((3, 4, 4, 5))
+                for stage in run_feelings.stages_of(run)}
+    annoyance, annoyance_stage = annoyed or ("", None)
+    services.submit_run(run, recommend_score=score, comment=_comment(score), actor=performer, actor_label=tester,
+                        feelings=feelings, annoyance=annoyance, annoyance_stage=annoyance_stage)
+    run.started_at = ordered_at + timedelta(hours=1)
+    run.submitted_at = submitted_at
+    action = db.session.scalar(select(ReviewAction).where(ReviewAction.run_id == run.id))
+    action.created_at = submitted_at
+
+
+def _answer_all(run, flags, performer, ordered_at, index, rng) -> tuple[tuple[str, str] | None, set[str]]:
+    """Answer every item (a mismatch where `flags` says, now and then elsewhere); returns what annoyed
+    the performer most (the first recurring problem met, with its stage) and the stages that failed."""
+    annoyed, failed_stages = None, set()
     for number, item in enumerate(services.all_items(run)):
         topic = _topic(item)
         mismatch = flags.get(topic, False) if topic else rng.random() < 0.12
         at = ordered_at + timedelta(hours=2 + number * 3)
         answer = _answer(run, item, _observed(item, mismatch, rng), performer, at,
                          NOTES.get(topic, "") if mismatch else "")
+        if answer.outcome == MISMATCH:
+            failed_stages.add(item.stage)
+            annoyed = annoyed or ((ANNOYANCES[topic], item.stage) if topic in ANNOYANCES else None)
         if item.photo_required and answer.outcome != NA:
             demo_photo(run, item, index, number, at)
-    submitted_at = ordered_at + timedelta(days=3, hours=rng.randint(1, 8))
-    services.submit_run(run, recommend_score=score, comment=_comment(score), actor=performer, actor_label=tester)
-    run.started_at = ordered_at + timedelta(hours=1)
-    run.submitted_at = submitted_at
-    action = db.session.scalar(select(ReviewAction).where(ReviewAction.run_id == run.id))
-    action.created_at = submitted_at
+    return annoyed, failed_stages
 
 
 def _topic(item: CheckItem) -> str | None:

@@ -18,6 +18,7 @@ from ..photos import SOURCES
 MAX_TEXT = 5000      # an answer's text (and any other string in it)
 MAX_NOTE = 5000      # the note beside an answer
 MAX_COMMENT = 5000   # the comment sent with the run
+MAX_ANNOYANCE = 5000  # what annoyed the performer most, sent with the run
 MAX_NESTING = 8      # an observed value is a flat object with at most a list inside
 
 NOT_AN_OBJECT = N_("Send the request body as a JSON object.")
@@ -145,3 +146,36 @@ def recommend_score(fields: Mapping) -> int | None:
     if not valid:
         raise UserError(N_("Choose a score from 0 to 10, or leave it empty."), status=422)
     return score
+
+
+def feelings(fields: Mapping) -> dict[str, int]:
+    """`feelings`: {journey stage: 1 to 5}, a stage left out or null being skipped. Whether the run
+    goes through those stages is the run's rule (runs.feelings.check)."""
+    sent = fields.get("feelings")
+    if sent is None:
+        return {}
+    if not isinstance(sent, Mapping):
+        raise UserError(N_("Send the feelings as an object: each journey stage with a score from 1 to 5."),
+                        status=422)
+    result = {}
+    for stage, score in sent.items():
+        if score is None:
+            continue
+        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+            raise UserError(N_("Choose a feeling from 1 to 5 for each stage, or skip it."), status=422)
+        result[str(stage)] = score
+    return result
+
+
+def annoyance(fields: Mapping) -> str:
+    return text(fields.get("annoyance"), MAX_ANNOYANCE,
+                N_("What annoyed you is too long: keep it under %(num)s characters."))
+
+
+def annoyance_stage(fields: Mapping) -> str | None:
+    stage = fields.get("annoyance_stage")
+    if stage in (None, ""):
+        return None
+    if not isinstance(stage, str):
+        raise UserError(N_("Write this as text."), status=422)
+    return stage

@@ -154,9 +154,13 @@ def add_email(run: Run, item_id: object, fields: Mapping, actor: Actor) -> Email
 
 
 def submit(run: Run, fields: Mapping, actor: Actor) -> bool:
-    """Send the run for review: `recommend_score` (0-10 or None) and `comment`; with the phone's
-    `client_uuid`, sending it again changes nothing. True if sent now, False if that was a replay."""
+    """Send the run for review: `recommend_score` (0-10 or None), `comment`, `feelings` ({journey
+    stage: 1-5}, each skippable), `annoyance` (what annoyed the performer most) and `annoyance_stage`;
+    with the phone's `client_uuid`, sending it again changes nothing. True if sent now, False if that
+    was a replay."""
     fields = clean.cleaned(fields)
     return services.submit_run(run, recommend_score=clean.recommend_score(fields), comment=clean.comment(fields),
                                actor=actor.user, actor_label=actor.label,
-                               client_uuid=clean.optional_client_uuid(fields))
+                               client_uuid=clean.optional_client_uuid(fields),
+                               feelings=clean.feelings(fields), annoyance=clean.annoyance(fields),
+                               annoyance_stage=clean.annoyance_stage(fields))

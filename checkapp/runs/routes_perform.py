@@ -14,9 +14,9 @@ from ..extensions import db
 from ..messages import UserError
 from ..permissions import current_actor, get_run_or_404
 from ..review.services import latest_feedback
-from . import display, perform, services
+from . import display, feelings, perform, services
 from .fields import MAX_NOTE
-from .forms import SubmitForm
+from .forms import submit_form
 from .routes import bp
 from .services import LOCKED, RunLocked
 
@@ -101,7 +101,9 @@ def perform_list(run_id: int):
 @bp.route("/runs/<int:run_id>/submit", methods=["GET", "POST"])
 def submit(run_id: int):
     run = get_run_or_404(run_id, to_perform=True)
-    form = SubmitForm()
+    form = submit_form(feelings.stages_of(run), feelings.feelings_of(run))
+    if request.method == "GET" and run.annoyance:
+        form.annoyance.data, form.annoyance_stage.data = run.annoyance, run.annoyance_stage or ""
     if not services.is_editable(run):
         if request.method == "POST":
             flash(_(LOCKED), "error")
@@ -109,8 +111,7 @@ def submit(run_id: int):
     problems = services.submission_problems(run)
     if form.validate_on_submit():
         try:
-            perform.submit(run, {"recommend_score": form.score(), "comment": form.comment.data},
-                           current_actor(run))
+            perform.submit(run, form.fields(), current_actor(run))
         except UserError as refused:
             db.session.rollback()
             flash(_(refused.message, **refused.params), "error")
@@ -122,4 +123,4 @@ def submit(run_id: int):
             flash(_("Thank you: your run was sent. A manager will review it."), "success")
             return redirect(url_for("runs.start", run_id=run.id), code=303)
     return render_template("runs/submit.html", run=run, form=form, problems=problems,
-                           feedback=latest_feedback(run))
+                           feedback=latest_feedback(run), faces=feelings.FACES)

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..messages import N_, UserError
 from ..models import Answer, CheckItem, ChecklistVersion, Photo, ReviewAction, Run, RunChecklist, User, utcnow
 from ..verdict.kinds import AnswerRejected
+from . import feelings as run_feelings
 from . import states
 from .states import RunState
 
@@ -257,9 +258,11 @@ def submission_problems(run: Run) -> list[Problem]:
 
 
 def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: User | None,
-               actor_label: str = "", client_uuid: str | None = None) -> bool:
+               actor_label: str = "", client_uuid: str | None = None, feelings: dict[str, int] | None = None,
+               annoyance: str = "", annoyance_stage: str | None = None) -> bool:
     """Send the run for review; True if sent now, False if this client_uuid's submit already was.
-    Sends `run_submitted` (invites record it).
+    Sends `run_submitted` (invites record it). `feelings` ({stage: 1-5}) and `annoyance` (with the
+    stage it happened at, if said) are kept with the run (runs/feelings.py), replacing earlier ones.
 
     A phone that sent a submit but never heard back sends it again with the same client_uuid: that
     replay changes nothing (no second audit row). Raises SubmitKeyReused if the UUID is another's."""
@@ -273,11 +276,13 @@ def submit_run(run: Run, *, recommend_score: int | None, comment: str, actor: Us
     problems = submission_problems(run)
     if problems:
         raise SubmitBlocked(problems)
+    run_feelings.check(run, feelings, annoyance_stage)
     resubmitted = run.status == RunState.RETURNED
     now = utcnow()
     states.submit(run, at=now)
     run.recommend_score = recommend_score
     run.comment = (comment or "").strip()
+    run_feelings.record(run, feelings, annoyance, annoyance_stage)
     db.session.add(ReviewAction(run_id=run.id, actor_id=actor.id if actor else None, client_uuid=client_uuid,
                                 actor_label=actor_label, action="resubmit" if resubmitted else "submit",
                                 comment=run.comment, created_at=now))

@@ -49,8 +49,14 @@ async function send(form, submitter) {
   const runId = Number(form.dataset.runId);
   const data = new FormData(form);
   const score = String(data.get("recommend_score") ?? "");
+  const feelings = {};
+  for (const [name, value] of data.entries()) {
+    if (name.startsWith("feeling_") && /^[1-5]$/.test(String(value))) feelings[name.slice(8)] = Number(value);
+  }
   const body = { recommend_score: /^(10|[0-9])$/.test(score) ? Number(score) : null,
-                 comment: String(data.get("comment") || "").trim() };
+                 comment: String(data.get("comment") || "").trim(), feelings,
+                 annoyance: String(data.get("annoyance") || "").trim(),
+                 annoyance_stage: String(data.get("annoyance_stage") || "") || null };
   const earlier = await queued(runId); // tapping "Send" again replaces it: still one submit
   if (submitter) submitter.disabled = true;
   form.setAttribute("aria-busy", "true");

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from checkapp.demo import DEMO_LOGINS, load_demo
+from checkapp.insights.sending import last_month
 from checkapp.invites import services as invites
 from checkapp.models import Checklist, Fix, Programme, Run, utcnow
 from checkapp.runs import services as runs
@@ -128,7 +129,9 @@ def test_main_pages_of_each_role_pass_wcag_21_aa_with_44_px_targets(open_phone, 
                    "/dashboard", "/checklists/", f"/checklists/{checklist.id}", "/checklists/library", "/staff",
                    f"/runs/{invited.id}/invites", "/invites/panel", "/fixes/shares", "/fixes/ideas/new",
                    "/runs/new", f"/runs/{submitted.id}/report", "/departments", "/departments/logistics",
-                   "/programmes", f"/programmes/{programme.id}", f"/programmes/{programme.id}/edit", "/coverage")),
+                   "/programmes", f"/programmes/{programme.id}", f"/programmes/{programme.id}/edit", "/coverage",
+                   "/insights/journey", "/insights/verbatims", f"/reports/monthly/{last_month()}",
+                   "/reports/recipients")),
         (staff, ("/", "/runs", f"/runs/{mine.id}/perform", f"/runs/{mine.id}/items",
                  *(f"/runs/{mine.id}/items/{item_id}" for item_id in kinds_of_items(mine)),
                  f"/runs/{mine.id}/submit", f"/runs/{mine.id}/report")),
@@ -160,10 +163,10 @@ def test_main_pages_of_each_role_pass_wcag_21_aa_with_44_px_targets(open_phone, 
                     problems.append(f"{path}: ids used more than once: " + ", ".join(repeated))
     assert not problems, f"{len(problems)} problems on {checked} pages:\n" + "\n".join(problems)
 
-    # What the rules above cannot see: the fix's comments are announced by their heading, and a
+    # What the rules above cannot see: the fix's history and comments are announced by their heading, and a
     # keyboard scrolls the printable list sideways (WCAG 2.1.1).
     manager.goto(f"/fixes/{fix.id}")
-    expect(manager.get_by_role("region", name="Comments", exact=True)).to_be_attached()
+    expect(manager.get_by_role("region", name="History and comments", exact=True)).to_be_attached()
     manager.goto("/fixes/print")
     table = manager.get_by_role("region", name="Fix list")
     for _ in range(60):  # as a keyboard user gets there: Tab after Tab
