@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Part of the secret address of the person's calendar feed: raising it ends the old address.
     calendar_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Erased on request (checkapp/privacy): name and email are placeholders, the account is closed.
+    erased_at: Mapped[datetime | None]
 
     @property
     def is_active(self) -> bool:
@@ -311,8 +313,17 @@ class Photo(db.Model):
     taken_at: Mapped[datetime | None]
     source_hint: Mapped[str] = mapped_column(String(10), default="unknown")  # camera | gallery | unknown
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Looked over for personal data: the regions drawn were blurred or blacked out in every stored
+    # size (the files were replaced), or nothing needed hiding. Share links may show only these.
+    redacted_at: Mapped[datetime | None]
 
     run: Mapped[Run] = relationship()
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the files are replaced (a redaction): photo URLs carry it, so that no
+        browser cache shows the photo as it was before."""
+        return self.display_name.rsplit("/", 1)[-1][:12]
 
 
 class EmailEvidence(db.Model):
@@ -331,6 +342,10 @@ class EmailEvidence(db.Model):
     # is then the minute CheckApp's mail server took it).
     source: Mapped[str] = mapped_column(String(10), default="upload", server_default="upload")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Once the retention period is over (or on erasure) the message itself is deleted (raw, subject
+    # and links emptied); what it proved stays: the times above and the promised phrases it lacked.
+    raw_removed_at: Mapped[datetime | None]
+    missing_phrases: Mapped[list | None] = mapped_column(JSON)
 
 
 class Invite(db.Model):
@@ -352,6 +367,8 @@ class Invite(db.Model):
     tester_email: Mapped[str | None] = mapped_column(String(254))
     tester_locale: Mapped[str | None] = mapped_column(String(5))
     reminded_at: Mapped[datetime | None]
+    # The tester's name, email and contact were removed (retention period over, or erasure).
+    identity_removed_at: Mapped[datetime | None]
 
     run: Mapped[Run] = relationship()
 
@@ -596,3 +613,38 @@ class WebhookDelivery(db.Model):
     delivered_at: Mapped[datetime | None]
 
     webhook: Mapped[Webhook] = relationship(back_populates="deliveries")
+
+
+class PrivacySettings(db.Model):
+    """The notice testers read and the retention periods; one row (id 1), made with the defaults
+    of checkapp/privacy/settings.py the first time it is needed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(254), default="")
+    # The purpose in each language; empty: settings.DEFAULT_PURPOSE (checkapp/privacy).
+    purpose_fr: Mapped[str] = mapped_column(Text, default="")
+    purpose_en: Mapped[str] = mapped_column(Text, default="")
+    identity_months: Mapped[int] = mapped_column(default=24)
+    raw_email_days: Mapped[int] = mapped_column(default=90)
+    photo_months: Mapped[int | None]  # None: kept as long as the run
+    share_redacted_only: Mapped[bool] = mapped_column(default=False, server_default="0")
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class PrivacyLog(db.Model):
+    """What was done with personal data, never the data itself: a retention pass (how many of each
+    kind it removed), an export or an erasure (who did it, when, and whose: a SHA-256 of the email)."""
+
+    __table_args__ = (Index("ix_privacy_log_created", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))  # retention | export | erase
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(200), default="")  # e.g. "command line (root)"
+    subject_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
