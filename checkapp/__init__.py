@@ -46,6 +46,7 @@ def register_jobs(app: Flask) -> None:
     from .invites import tasks as _invite_tasks  # noqa: F401
     from .mail import tasks as _mail_tasks  # noqa: F401
     from .notify import tasks as _notify_tasks  # noqa: F401
+    from .privacy import tasks as _privacy_tasks  # noqa: F401
     from .programmes import tasks as _programme_tasks  # noqa: F401
     from .webhooks import tasks as _webhook_tasks  # noqa: F401
 

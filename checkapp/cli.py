@@ -1,5 +1,6 @@
 """Command-line: `flask --app checkapp create-user …`, `demo`, `worker`, `inbox`, `digest`, `tick`,
-`photos migrate|sweep`, `backup` and `restore`."""
+`photos migrate|sweep`, `backup`, `restore`
+and `privacy …`."""
 from datetime import UTC, datetime
 
 import click
@@ -9,6 +10,10 @@ from .extensions import db
 
 
 def register(app: Flask) -> None:
+    from .privacy.cli import register as register_privacy
+
+    register_privacy(app)
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--role", type=click.Choice(["manager", "staff"]), required=True)

@@ -18,6 +18,7 @@ from .invites.pages import lapsed_refusal
 from .models import Invite, Run, utcnow
 from .runs.perform import Actor
 from .runs.services import WITH_ITEMS
+from .runs.states import is_editable
 
 INVITE_SESSION_KEY = "invite_id"
 
@@ -70,6 +71,14 @@ def current_actor(run: Run) -> Actor:
     invite = current_invite()
     label = (invite.tester_name or _("Outside tester")) if invite is not None and invite.run_id == run.id else ""
     return Actor(user=current_user._get_current_object() if current_user.is_authenticated else None, label=label)
+
+
+def can_redact(run: Run) -> bool:
+    """Who may hide parts of a run's photos: its performer until it is sent, the manager at any time
+    (in review, before sharing, before answering an erasure request)."""
+    if current_user.is_authenticated and current_user.is_manager:
+        return True
+    return can_perform(run) and is_editable(run)
 
 
 def can_view(run: Run) -> bool:

@@ -7,7 +7,7 @@ nothing left behind).
 The photo store is where `photo_dir` points: a directory (CHECKAPP_PHOTO_DIR), or s3://bucket/prefix
 (CHECKAPP_PHOTO_STORE) for object storage (checkapp/photostore.py). Every caller goes through the
 functions here (`ingest`, `delete_files`, `open_file`, `read_file`, `write_file`, `file_exists`,
-`stored_files`, `sweep_orphans`, `check_store`), whichever the store is.
+`stored_files`, `sweep_orphans`, `check_store`, `replace_variants`), whichever the store is.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ import logging
 import os
 import secrets
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 import pillow_heif
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageDraw, ImageFilter, ImageOps
 
 from . import photostore
 from .messages import N_, UserError
@@ -168,6 +168,55 @@ def sweep_orphans(photo_dir: Location, kept: Callable[[list[str]], Iterable[str]
         delete_files(photo_dir, *doomed)
         removed.extend(doomed)
     return removed
+
+
+# --- redaction: hide regions of a stored photo in every size ---------------------------------------
+
+REDACT_STYLES = ("blur", "black")
+Region = tuple[float, float, float, float]  # left, top, width, height as fractions of the picture
+
+
+def replace_variants(photo_dir: Location, display_name: str, thumb_name: str,
+                     change: Callable[[Image.Image], Image.Image]) -> tuple[str, str]:
+    """Store `change` applied to each stored size of a photo as new files; returns their names.
+
+    The old files stay until the caller deletes them (`delete_files`), once the new names are kept."""
+    changed = []
+    for name in (display_name, thumb_name):
+        with Image.open(io.BytesIO(read_file(photo_dir, name)), formats=["JPEG"]) as im:
+            im.load()
+            changed.append(_encode(change(im.convert("RGB"))))
+    return _store(photostore.open_store(photo_dir), *changed)
+
+
+def redact(im: Image.Image, regions: Sequence[Region], style: str = "blur") -> Image.Image:
+    """A copy of `im` with each region blacked out, or pixelated then blurred beyond reading."""
+    out = im.copy()
+    for box in (_box(region, out.size) for region in regions):
+        if style == "black":
+            ImageDraw.Draw(out).rectangle(box, fill=(0, 0, 0))
+        else:
+            out.paste(_unreadable(out.crop(box)), box[:2])
+    out.info = {}
+    return out
+
+
+def _box(region: Region, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A region in pixels, rounded outwards (nothing of it is left at the edges), at least 1 px."""
+    left, top, width, height = region
+    w, h = size
+    x0, y0 = int(left * w), int(top * h)
+    x1, y1 = min(w, max(x0 + 1, -int(-(left + width) * w))), min(h, max(y0 + 1, -int(-(top + height) * h)))
+    return x0, y0, x1, y1
+
+
+def _unreadable(part: Image.Image) -> Image.Image:
+    """Big blocks (an eighth of the region's longer side, 6 px at least) then a blur over them: no
+    letter or feature survives, and the region still looks like a blur of its colours."""
+    block = max(6, max(part.size) // 8)
+    small = part.resize((max(1, part.width // block), max(1, part.height // block)), Image.Resampling.BOX)
+    coarse = small.resize(part.size, Image.Resampling.NEAREST)
+    return coarse.filter(ImageFilter.GaussianBlur(radius=max(2, block // 2)))
 
 
 SOURCES = ("camera", "gallery")  # the buttons of the photo form a phone may say a photo came from
@@ -361,7 +410,7 @@ def _store(store: PhotoStore, display: bytes, thumb: bytes) -> tuple[str, str]:
 
 
 __all__ = [
-    "ORPHAN_GRACE", "SOURCES", "PhotoNotStored", "PhotoRejected", "StoreUnavailable", "StoredFile", "StoredPhoto",
-    "check_store", "delete_files", "file_exists", "ingest", "local_path", "open_file", "read_file", "source_hint",
-    "stored_files", "sweep_orphans", "write_file",
+    "ORPHAN_GRACE", "REDACT_STYLES", "SOURCES", "PhotoNotStored", "PhotoRejected", "Region", "StoreUnavailable",
+    "StoredFile", "StoredPhoto", "check_store", "delete_files", "file_exists", "ingest", "local_path", "open_file",
+    "read_file", "redact", "replace_variants", "source_hint", "stored_files", "sweep_orphans", "write_file",
 ]

@@ -105,7 +105,7 @@ def test_json_caller_gets_201_with_the_photo(performer, run, item, photo_dir, db
     body = response.get_json()["photo"]
     photo = db.session.scalar(select(Photo))
     assert body["id"] == photo.id and body["created"] is True
-    assert body["thumb_url"] == f"/photos/{photo.id}/thumb"
+    assert body["thumb_url"] == f"/photos/{photo.id}/thumb?v={photo.version}"
 
 
 def test_several_files_at_once_make_several_photos(performer, run, item, photo_dir, db):
@@ -347,7 +347,7 @@ def test_gallery_links_each_thumbnail_to_the_in_app_viewer_of_its_display_copy(a
     with app.test_request_context(headers=EN):
         html = render_template("evidence/_gallery.html", photos=[stored_photo])
     assert f'href="/runs/{stored_photo.run_id}/photos/{stored_photo.id}"' in html
-    assert f'src="/photos/{stored_photo.id}/thumb"' in html
+    assert f'src="/photos/{stored_photo.id}/thumb?v={stored_photo.version}"' in html
 
 
 def test_item_page_shows_upload_and_remove_only_while_editable(performer, run, item, stored_photo, db):

@@ -54,7 +54,7 @@ def test_the_performer_steps_through_an_item_photos_and_closes_back_to_the_item(
 
     viewer = f"/runs/{p.run.id}/items/{p.label.id}/photos/{p.label_1.id}"
     page = client.get(viewer, headers=EN).get_data(as_text=True)
-    assert "Photo 1 of 2" in page and f'src="/photos/{p.label_1.id}/display"' in page
+    assert "Photo 1 of 2" in page and f'src="/photos/{p.label_1.id}/display?v={p.label_1.version}"' in page
     assert 'rel="next" data-viewer-step' in page and f"/items/{p.label.id}/photos/{p.label_2.id}" in page
     assert 'rel="prev"' not in page
     assert f'href="/runs/{p.run.id}/items/{p.label.id}#photos-{p.label.id}" data-viewer-close' in page

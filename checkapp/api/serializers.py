@@ -63,8 +63,8 @@ def photo_json(photo: Photo, created: bool) -> dict:
         "taken_at": _iso(photo.taken_at),
         "source_hint": photo.source_hint,
         "created_at": _iso(photo.created_at),
-        "thumb_url": url_for("evidence.photo", photo_id=photo.id, variant="thumb"),
-        "display_url": url_for("evidence.photo", photo_id=photo.id, variant="display"),
+        "thumb_url": url_for("evidence.photo", photo_id=photo.id, variant="thumb", v=photo.version),
+        "display_url": url_for("evidence.photo", photo_id=photo.id, variant="display", v=photo.version),
         "duplicate_of": duplicate.id if duplicate else None,
         "created": created,
     }

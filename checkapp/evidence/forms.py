@@ -1,7 +1,7 @@
 """Upload forms. Each carries a client UUID made when the page is drawn, so that sending the
 same form twice (a double tap, a retry after a dropped connection) stores the evidence once."""
 from flask_babel import lazy_gettext as _l
-from wtforms import FileField, HiddenField, MultipleFileField, TextAreaField
+from wtforms import FileField, HiddenField, MultipleFileField, RadioField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
 from ..forms import Form
@@ -21,3 +21,11 @@ class PhotoUploadForm(_WithClientUuid):
 class EmailUploadForm(_WithClientUuid):
     eml = FileField(_l("The email saved as a file (.eml)"))
     raw = TextAreaField(_l("Or paste the full source of the email"))
+
+
+class RedactForm(Form):
+    """Hiding parts of a photo. The areas themselves are repeated fields (left, top, width and height
+    in %, see evidence/redaction.py), read from the request as lists."""
+
+    style = RadioField(_l("How to hide them"), choices=[("blur", _l("Blur")), ("black", _l("Black out"))],
+                       default="blur")

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -26,10 +27,10 @@ from ..messages import UserError
 from ..models import Photo, Run, new_key
 from ..runs import perform
 from ..runs.services import RunLocked, is_editable
-from . import services
+from . import redaction, services
 from . import viewer as photo_viewer
 from .files import send_photo
-from .forms import EmailUploadForm, PhotoUploadForm
+from .forms import EmailUploadForm, PhotoUploadForm, RedactForm
 
 bp = Blueprint("evidence", __name__)
 
@@ -190,7 +191,54 @@ def viewer(run_id: int, photo_id: int, item_id: int | None = None):
         back = url_for("runs.perform_item", run_id=run.id, item_id=place.item.id, _anchor=f"photos-{place.item.id}")
     else:
         back = url_for("runs.report", run_id=run.id, _anchor=f"item-{place.item.id}")
-    return render_template("evidence/viewer.html", run=run, place=place, item_id=item_id, back=back)
+    return render_template("evidence/viewer.html", run=run, place=place, item_id=item_id, back=back,
+                           can_redact=permissions.can_redact(run))
+
+
+AREA_ROWS = 3  # empty rows of the redaction form without a script (the script adds one per area drawn)
+
+
+@bp.route("/runs/<int:run_id>/photos/<int:photo_id>/redact", methods=["GET", "POST"])
+def redact(run_id: int, photo_id: int):
+    """Hide parts of a photo: areas drawn on it (or typed in %), blurred or blacked out in every size."""
+    run = permissions.get_run_or_404(run_id)
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.run_id != run.id:
+        abort(404)
+    item_id = request.args.get("item", type=int)
+    back = url_for("evidence.viewer", run_id=run.id, photo_id=photo.id, item_id=item_id)
+    if not permissions.can_redact(run):
+        if permissions.can_perform(run):  # the performer, once the run was sent
+            flash(_(redaction.REDACT_LOCKED), "error")
+            return redirect(back, code=303)
+        abort(404)
+    form = RedactForm()
+    if request.method == "GET":
+        return _redact_page(run, photo, form, back)
+    if not form.validate_on_submit():
+        abort(400)
+    nothing = request.form.get("nothing") == "1"
+    try:
+        regions = [] if nothing else redaction.parse_regions(request.form)
+        if not regions and not nothing:
+            raise redaction.RedactionRefused(redaction.NO_AREA)
+        redaction.redact_photo(photo, regions, style=form.style.data, photo_dir=current_app.config["PHOTO_DIR"],
+                               while_editable=not current_user.is_authenticated or not current_user.is_manager)
+    except UserError as error:
+        db.session.rollback()
+        return _redact_page(run, db.session.get(Photo, photo_id), form, back,
+                            error=_(error.message, **error.params)), error.page_status
+    db.session.commit()
+    flash(_("Marked as checked: nothing to hide.") if nothing else
+          _("Done: those areas are hidden in every size of the photo, and the photo as it was is deleted."),
+          "success")
+    return redirect(back, code=303)
+
+
+def _redact_page(run: Run, photo: Photo, form: RedactForm, back: str, error: str | None = None):
+    areas = list(zip(*(request.form.getlist(name) for name in redaction.FIELDS), strict=False)) if error else []
+    return render_template("evidence/redact.html", run=run, photo=photo, form=form, back=back, error=error,
+                           areas=areas + [("", "", "", "")] * max(1, AREA_ROWS - len(areas)))
 
 
 # --- confirmation emails ---------------------------------------------------------------------------

@@ -27,8 +27,10 @@ __all__ = [
     "add_photo",
     "delete_photo",
     "discard",
+    "doomed",
     "duplicate_of",
     "email_summary",
+    "forget_message",
     "ingest",
     "item_of_run",
     "keep",
@@ -36,6 +38,7 @@ __all__ = [
     "photo_checks",
     "same_photo_in_run",
     "stored_photo",
+    "written",
 ]
 
 
@@ -55,6 +58,16 @@ def _remember(session: Session, key: str, photo_dir: str, *names: str) -> None:
 def _remove(session: Session, key: str) -> None:
     for photo_dir, name in session.info.pop(key, []):
         photos.delete_files(photo_dir, name)
+
+
+def written(photo_dir: str, *names: str) -> None:
+    """Files just written for a row of this transaction: deleted again if it rolls back."""
+    _remember(db.session(), _WRITTEN, photo_dir, *names)
+
+
+def doomed(photo_dir: str, *names: str) -> None:
+    """Files of a row this transaction deletes or replaces: deleted once it commits (kept if not)."""
+    _remember(db.session(), _DOOMED, photo_dir, *names)
 
 
 @event.listens_for(Session, "after_commit")
@@ -342,8 +355,24 @@ def email_summary(run: Run, item: CheckItem) -> EmailSummary | None:
     delay = (arrival - run.ordered_at).total_seconds() if arrival and run.ordered_at else None
     limit = expected.get("max_delay_seconds")
     late = delay - limit if delay is not None and limit is not None and delay > limit else None
+    return EmailSummary(evidence, delay, limit, late, _missing_phrases(evidence, expected.get("phrases", [])))
+
+
+def _missing_phrases(evidence: EmailEvidence, phrases: list[str]) -> list[str]:
+    if evidence.raw_removed_at is not None:
+        return list(evidence.missing_phrases or [])
     try:
-        missing = emails.missing_phrases(emails.parse_email(evidence.raw), expected.get("phrases", []))
+        return emails.missing_phrases(emails.parse_email(evidence.raw), phrases)
     except emails.EmailRejected:
-        missing = []
-    return EmailSummary(evidence, delay, limit, late, missing)
+        return []
+
+
+def forget_message(evidence: EmailEvidence, item: CheckItem | None = None) -> None:
+    """Delete the message itself (its source, subject and links: the tester's name and home address are
+    in there), keeping what it proved: when it was sent and received, and which promised phrases it lacked."""
+    if evidence.raw_removed_at is not None:
+        return
+    item = item or db.session.get(CheckItem, evidence.item_id)
+    evidence.missing_phrases = _missing_phrases(evidence, ((item.expected if item else None) or {}).get("phrases", []))
+    evidence.raw, evidence.subject, evidence.links = "", "", []
+    evidence.raw_removed_at = utcnow()

@@ -1,7 +1,9 @@
 """Queueing an email, and reading the email log."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..i18n import LOCALES
@@ -11,6 +13,7 @@ from ..urls import public_base_url
 from .kinds import KINDS
 from .optout import is_turned_off, normalise_address
 from .tasks import deliver_email
+from .transport import delete_eml
 
 PER_PAGE = 50
 
@@ -53,3 +56,39 @@ def latest_by_ref(refs) -> dict[str, OutgoingEmail]:
 def email_log(page: int):
     return db.paginate(select(OutgoingEmail).order_by(OutgoingEmail.created_at.desc(), OutgoingEmail.id.desc()),
                        page=page, per_page=PER_PAGE, error_out=False)
+
+
+# --- forgetting emails (retention, erasure) ----------------------------------------------------------
+
+_DOOMED = "mail_files_doomed"  # session.info key: [(mail_dir, eml name)] to delete once committed
+
+
+def forget(emails) -> int:
+    """Delete logged emails and, once that is committed, the .eml files written for them."""
+    count = 0
+    for email in emails:
+        forget_file(email)
+        db.session.delete(email)
+        count += 1
+    return count
+
+
+def forget_file(email: OutgoingEmail) -> None:
+    """Delete the .eml file written for a logged email once the transaction commits (the row stays)."""
+    if email.eml_name:
+        db.session().info.setdefault(_DOOMED, []).append((current_app.config["MAIL_DIR"], email.eml_name))
+        email.eml_name = None
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_doomed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    for directory, name in session.info.pop(_DOOMED, []):
+        delete_eml(directory, name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_doomed(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_DOOMED, None)

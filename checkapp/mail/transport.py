@@ -78,3 +78,24 @@ def write_eml(message: EmailMessage, directory: str, name: str) -> Path:
     path = folder / name
     path.write_bytes(message.as_bytes())
     return path
+
+
+def read_eml(directory: str, name: str) -> bytes | None:
+    """The bytes of an .eml file written by `write_eml`, or None if it is not there (any more)."""
+    path = _inside(directory, name)
+    try:
+        return path.read_bytes() if path else None
+    except FileNotFoundError:
+        return None
+
+
+def delete_eml(directory: str, name: str) -> None:
+    path = _inside(directory, name)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _inside(directory: str, name: str) -> Path | None:
+    root = Path(directory).resolve()
+    path = (root / name).resolve()
+    return path if path.is_relative_to(root) and path != root else None

@@ -79,6 +79,10 @@ class Kind:
     def observed_words(self, lang: Lang, observed: dict, unit: str | None) -> str:
         return str(observed.get("value", ""))
 
+    def without_words(self, observed: dict) -> dict:
+        """The observation without the performer's own words (erasing them keeps the verdict)."""
+        return {**observed, "value": ""} if self.free_text and observed.get("value") else observed
+
     def verdict_words(self, lang: Lang, verdict: Verdict, unit: str | None) -> str:
         if verdict.outcome == NA:
             return lang._("not applicable")
