@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from checkapp.evidence import services as evidence
 from checkapp.mail import send_mail
-from checkapp.models import EmailEvidence, Invite, OutgoingEmail, Photo, PrivacyLog, PrivacySettings, ReviewAction
+from checkapp.models import Invite, OutgoingEmail, Photo, PrivacyLog, PrivacySettings, ReviewAction
 from checkapp.privacy import retention, settings
 from checkapp.privacy.tasks import apply_retention
 

@@ -1,0 +1,95 @@
+"""A world with personal data of every kind, for the privacy tests: two outside testers and a staff member.
+
+- Alice Martin (alice@example.org), invited by email (the invite email is written as an .eml), performs
+  run A: a free-text answer and a note naming her, a photo, the confirmation email sent to her home
+  address, a comment when she sends it; she turned reminders off. The manager names her in a fix comment.
+- Bob Durand (bob@example.org), invited the same way, performs run B likewise.
+- Lucas Bernard (lucas@example.org), staff, performs run L (whose title the manager wrote with his name)
+  and comments on a fix.
+Runs A and B are accepted; run L is submitted.
+"""
+import io
+import uuid
+from dataclasses import dataclass
+
+from PIL import Image
+
+from checkapp.evidence import services as evidence
+from checkapp.fixes import services as fixes
+from checkapp.invites import by_email
+from checkapp.invites import services as invites
+from checkapp.mail.optout import turn_off
+from checkapp.models import Run, User
+from checkapp.review import services as review
+from checkapp.runs import services as runs
+
+ITEMS = (
+    dict(question="Confirmation email?", promise="Within 5 minutes", kind="email",
+         expected={"max_delay_seconds": 300, "phrases": ["Livraison prévue"]}, severity=3, stage="confirmation",
+         department="web"),
+    dict(question="What did the delivery person say?", promise="", kind="text", expected={}, severity=2,
+         stage="delivery", department="logistics"),
+    dict(question="Is the label printed?", promise="Label printed", kind="yes_no", expected={"value": True},
+         severity=4, stage="unboxing", department="logistics", photo_required=True),
+)
+
+
+def confirmation_email(name: str, email: str, street: str) -> str:
+    return (f"From: Boutique <noreply@shop.example.fr>\nTo: {name} <{email}>\nSubject: Merci {name}\n"
+            f"Date: Fri, 20 Nov 2026 10:05:00 +0100\nContent-Type: text/plain; charset=utf-8\n\n"
+            f"Bonjour {name},\nLivraison prévue au {street}, 75011 Paris.\n")
+
+
+def photo(colour) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Person:
+    name: str
+    email: str
+    run: Run
+    user: User | None = None
+
+
+def perform(app, run, answered_by, name, email, street, colour):
+    mail_item, text_item, label = run.checklists[0].version.items
+    evidence.add_email(run, mail_item, confirmation_email(name, email, street), client_uuid=str(uuid.uuid4()),
+                       answered_by=answered_by)
+    runs.save_answer(run, text_item, {"value": f"He asked for {name} at {street}", "flag": True},
+                     client_uuid=str(uuid.uuid4()), note=f"Signed by {name}", answered_by=answered_by)
+    runs.save_answer(run, label, {"value": False}, client_uuid=str(uuid.uuid4()),
+                     note="Handwritten label", answered_by=answered_by)
+    evidence.add_photo(run, label, photo(colour), photo_dir=app.config["PHOTO_DIR"],
+                       max_bytes=app.config["MAX_PHOTO_BYTES"])
+    runs.submit_run(run, recommend_score=6, comment=f"Thanks, {name}", actor=answered_by,
+                    actor_label="" if answered_by else name)
+
+
+def build(app, db, make_user, make_checklist, make_run, manager):
+    checklist = make_checklist(name="Order and delivery", items=ITEMS)
+    people = {}
+    for key, name, email, street, colour in (("alice", "Alice Martin", "alice@example.org", "3 rue des Lilas", "red"),
+                                             ("bob", "Bob Durand", "bob@example.org", "8 avenue Foch", "blue")):
+        run = make_run(checklists=[checklist], title=f"Test order {key}", created_by_id=manager.id)
+        new = invites.create_invite(run, created_by=manager, tester_name=name)
+        by_email.email_invite(new, email, "fr")
+        db.session.commit()  # the invite email is written (jobs run at once in tests)
+        turn_off(email, "invite_reminder")
+        perform(app, run, None, name, email, street, colour)
+        review.accept_run(run, manager)
+        db.session.commit()
+        people[key] = Person(name, email, run)
+
+    lucas = make_user("staff", email="lucas@example.org", name="Lucas Bernard")
+    run = make_run(performer=lucas, checklists=[checklist], title="Lucas Bernard's parcel", created_by_id=manager.id)
+    perform(app, run, lucas, "Lucas Bernard", "lucas@example.org", "12 rue Oberkampf", "green")
+    label = checklist.current_version.items[2]
+    fix = fixes.ensure_fix(label.item_key)
+    fixes.add_comment(fix, lucas, "I called the carrier myself.")
+    fixes.add_comment(fix, manager, "Alice Martin (alice@example.org) saw it too.")
+    db.session.commit()
+    people["lucas"] = Person("Lucas Bernard", "lucas@example.org", run, lucas)
+    return people
