@@ -2,6 +2,7 @@
 same form twice (a double tap, a retry after a dropped connection) stores the evidence once."""
 from flask_babel import lazy_gettext as _l
 from wtforms import FileField, HiddenField, MultipleFileField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp
 
 from ..forms import Form
@@ -27,5 +28,5 @@ class RedactForm(Form):
     """Hiding parts of a photo. The areas themselves are repeated fields (left, top, width and height
     in %, see evidence/redaction.py), read from the request as lists."""
 
-    style = RadioField(_l("How to hide them"), choices=[("blur", _l("Blur")), ("black", _l("Black out"))],
-                       default="blur")
+    style = RadioField(_l("How to hide them"), default="blur",
+                       choices=[SelectChoice("blur", _l("Blur")), SelectChoice("black", _l("Black out"))])

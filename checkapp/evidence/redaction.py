@@ -14,7 +14,7 @@ from ..models import Photo, Run, utcnow
 from ..runs.services import RunLocked, is_editable, lock_run
 from . import services
 
-NO_AREA = N_("Draw at least one area over what to hide, or type its place in %.")
+NO_AREA = N_("Draw at least one area over what to hide, or type where it is in percent.")
 REDACT_LOCKED = N_("This run was already sent: only the manager can hide parts of its photos now.")
 MAX_REGIONS = 30
 FIELDS = ("left", "top", "width", "height")  # each a list in the form, one entry per area, in %
