@@ -60,6 +60,7 @@ def register_template_helpers(app: Flask) -> None:
     from .i18n import template_translations
     from .inbox.services import inbox_address
     from .navigation import template_helpers
+    from .privacy.display import person_name
     from .pwa.words import words_url
     from .runs import states as run_states
 
@@ -71,6 +72,7 @@ def register_template_helpers(app: Flask) -> None:
         RunState=run_states.RunState, run_states=run_states, FixState=FixState, FixKind=FixKind,
         Outcome=SimpleNamespace(PASS=verdict.PASS, MISMATCH=verdict.MISMATCH, NA=verdict.NA, NOTED=verdict.NOTED))
     app.add_template_global(inbox_address)
+    app.add_template_filter(person_name, "person")
     app.add_template_global(words_url)
 
 
@@ -129,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from .jobs.routes import bp as jobs
     from .mail.routes import bp as mail
     from .main.routes import bp as main
+    from .privacy.routes import bp as privacy
     from .programmes.routes import bp as programmes
     from .pwa.routes import bp as pwa
     from .review.routes import bp as review
@@ -136,7 +139,7 @@ def register_blueprints(app: Flask) -> None:
     from .webhooks.routes import bp as webhooks
 
     for blueprint in (main, auth, checklists, runs, evidence, invites, review, fixes, departments, insights, api, pwa,
-                      mail, jobs, webhooks, programmes, coverage):
+                      mail, jobs, webhooks, programmes, coverage, privacy):
         app.register_blueprint(blueprint)
 
 

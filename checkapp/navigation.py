@@ -50,6 +50,8 @@ PLACES = (
     Place("departments.index", _l("Departments"), ("manager",)),
     Place("mail.log", _l("Emails"), ("manager",), areas=("mail.log", "jobs")),
     Place("webhooks.index", _l("Webhooks"), ("manager",)),
+    Place("privacy.settings_page", _l("Personal data"), ("manager",),
+          areas=("privacy.settings_page", "privacy.requests", "privacy.export", "privacy.erase")),
 )
 
 

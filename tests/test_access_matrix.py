@@ -79,6 +79,8 @@ MATRIX = {
     "evidence.delete_photo": ("POST", "/runs/{run}/photos/{photo}/delete", "404 303 404 410 303 404 404"),
     "evidence.photo": ("GET", "/photos/{photo}/thumb", "404 200 404 404 200 404 200"),
     "evidence.viewer": ("GET", "/runs/{run}/photos/{photo}", "404 200 404 410 200 404 200"),
+    # hiding parts of a photo: its performer while the run may be sent (R is planned), the manager always
+    "evidence.redact": ("GET", "/runs/{run}/photos/{photo}/redact", "404 200 404 410 200 404 200"),
     # --- invites
     "invites.create": ("GET", "/runs/{run}/invites", "302 403 403 302 403 403 200"),
     "invites.revoke": ("POST", "/invites/{invite}/revoke", "302 403 403 302 403 403 302"),
@@ -145,6 +147,12 @@ MATRIX = {
     "insights.recipients": ("GET", "/reports/recipients", "302 403 403 302 403 403 200"),
     "insights.remove_recipient": ("POST", "/reports/recipients/{recipient}/remove", "302 403 403 302 403 403 303"),
     "insights.send_now": ("POST", "/reports/recipients/send", "302 403 403 302 403 403 303"),
+    # --- personal data: the notice for anyone; settings, exports and erasures for the manager
+    "privacy.notice": ("GET", "/privacy", "200 200 200 200 200 200 200"),
+    "privacy.settings_page": ("GET", "/privacy/settings", "302 403 403 302 403 403 200"),
+    "privacy.requests": ("GET", "/privacy/requests", "302 403 403 302 403 403 200"),
+    "privacy.export": ("POST", "/privacy/requests/export", "302 403 403 302 403 403 302"),
+    "privacy.erase": ("POST", "/privacy/requests/erase", "302 403 403 302 403 403 302"),
     # --- JSON API: the same people as the pages; 401 (JSON) when nobody is identified
     "api.csrf_token": ("GET", "/api/v1/csrf-token", "401 200 200 401 200 200 200"),
     "api.openapi": ("GET", "/api/openapi.json", "200 200 200 200 200 200 200"),

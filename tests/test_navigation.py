@@ -26,6 +26,6 @@ def test_a_role_with_more_places_than_the_bar_holds_keeps_three_and_puts_the_res
     assert [p.endpoint for p in bar] == ["runs.index", "review.queue", "fixes.index"]
     assert [p.endpoint for p in more] == ["fixes.dashboard", "insights.journey", "programmes.index",
                                           "checklists.index", "auth.staff", "departments.index", "mail.log",
-                                          "webhooks.index"]
+                                          "webhooks.index", "privacy.settings_page"]
     assert split(manager[:4]) == (manager[:4], [])
     assert split(places_for("staff", app.view_functions)) == ([PLACES[0]], [])

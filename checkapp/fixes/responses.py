@@ -19,6 +19,7 @@ from .. import signals
 from ..extensions import db
 from ..messages import N_, UserError
 from ..models import Fix, FixComment, FixEvent, ShareLink, User, utcnow
+from ..privacy.display import person_name
 from . import queries, states
 from .states import BY_DEPARTMENT, FixKind
 
@@ -122,9 +123,9 @@ def histories(fix_ids: list[int]) -> dict[int, list[Entry]]:
     found: dict[int, list[Entry]] = {}
     for c in comments:
         found.setdefault(c.fix_id, []).append(
-            Entry(c.created_at, c.author.name if c.author else c.author_label, c.share_link, body=c.body))
+            Entry(c.created_at, person_name(c.author) if c.author else c.author_label, c.share_link, body=c.body))
     for e in events:
         found.setdefault(e.fix_id, []).append(
-            Entry(e.created_at, e.actor.name if e.actor else e.actor_label, e.share_link,
+            Entry(e.created_at, person_name(e.actor) if e.actor else e.actor_label, e.share_link,
                   from_status=e.from_status, to_status=e.to_status))
     return {fix_id: sorted(entries, key=lambda entry: entry.at) for fix_id, entries in found.items()}

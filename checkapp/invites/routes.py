@@ -16,6 +16,7 @@ from ..mail.addresses import parse_addresses
 from ..models import Checklist, Invite, Run, User
 from ..navigation import current_locale
 from ..permissions import INVITE_SESSION_KEY, invite_is_usable, manager_required
+from ..privacy import settings as privacy_settings
 from ..urls import public_url
 from . import by_email, services
 from .forms import InviteForm, PanelForm
@@ -179,4 +180,5 @@ def welcome():
         return lapsed_refusal(invite)
     creator = db.session.get(User, invite.created_by_id) if invite.created_by_id else None
     versions = [link.version for link in invite.run.checklists]
-    return render_template("invites/welcome.html", invite=invite, run=invite.run, versions=versions, creator=creator)
+    return render_template("invites/welcome.html", invite=invite, run=invite.run, versions=versions, creator=creator,
+                           **privacy_settings.notice_context(current_locale()))

@@ -26,13 +26,19 @@ def _echo_counts(title: str, counts: dict) -> None:
         click.echo(f"  {kind:<16} {count}")
 
 
+def address(_ctx, _param, value: str) -> str:
+    if "@" not in value:
+        raise click.BadParameter("give the person's email address")
+    return value
+
+
 def register(app: Flask) -> None:
     @app.cli.group("privacy")
     def privacy() -> None:
         """Personal data: export or erase what CheckApp holds about one person."""
 
     @privacy.command("export")
-    @click.argument("email")
+    @click.argument("email", callback=address)
     @click.argument("file", type=click.Path(dir_okay=False, writable=True))
     def export_command(email: str, file: str) -> None:
         """Write everything held about EMAIL to FILE (a ZIP: data.json and the files)."""
@@ -43,7 +49,7 @@ def register(app: Flask) -> None:
         _echo_counts(f"Wrote {file}:", contents)
 
     @privacy.command("erase")
-    @click.argument("email")
+    @click.argument("email", callback=address)
     @click.option("--yes", is_flag=True, help="Erase without asking first.")
     @click.option("--photos", type=click.Choice(["remove", "keep-redacted"]), default="remove", show_default=True,
                   help="Their photos: all removed, or those already redacted kept.")

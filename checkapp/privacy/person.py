@@ -57,6 +57,8 @@ class Person:
 
 def find(email: str) -> Person:
     address = normalise_address(email)
+    if not address:
+        raise ValueError("an email address is needed to find a person")
     users = db.session.scalars(select(User).where(func.lower(User.email) == address).order_by(User.id)).all()
     invites = db.session.scalars(
         select(Invite).where(or_(func.lower(Invite.tester_email) == address,

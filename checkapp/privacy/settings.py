@@ -58,3 +58,9 @@ def purpose(settings: PrivacySettings, language: str) -> str | None:
 def shares_redacted_only() -> bool:
     """Whether share links (and, later, digests and reports) show only photos looked over for personal data."""
     return current().share_redacted_only
+
+
+def notice_context(language: str) -> dict:
+    """What the notice partial (templates/privacy/_notice.html) needs, for a reader of `language`."""
+    settings = current()
+    return {"privacy": settings, "purpose": purpose(settings, language), "default_purpose": DEFAULT_PURPOSE}

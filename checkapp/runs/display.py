@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from .. import verdict
 from ..models import Answer, CheckItem, ChecklistVersion, Photo, Run
 from ..navigation import current_locale
+from ..privacy.display import person_name
 from ..verdict import MISMATCH, NA, NOTED, PASS, kinds
 from . import services
 
@@ -114,7 +115,7 @@ def performer_label(run: Run) -> str:
     from ..models import Invite, ReviewAction
 
     if run.performer is not None:
-        return run.performer.name
+        return person_name(run.performer)
     label = db.session.scalar(
         select(ReviewAction.actor_label)
         .where(ReviewAction.run_id == run.id, ReviewAction.action.in_(("submit", "resubmit")),
