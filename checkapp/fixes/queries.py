@@ -318,13 +318,14 @@ def runs_of(item_key: str) -> list:
     ).all()
 
 
-def photos_of(item_key: str, limit: int = 60) -> list[Photo]:
-    """Photos taken for this promise in the runs where it failed."""
-    return list(db.session.scalars(
-        select(Photo).join(CheckItem, CheckItem.id == Photo.item_id)
-        .where(CheckItem.item_key == item_key, Photo.run_id.in_(failed_run_ids(item_key)))
-        .order_by(Photo.created_at.desc(), Photo.id.desc()).limit(limit)
-    ))
+def photos_of(item_key: str, limit: int = 60, *, redacted_only: bool = False) -> list[Photo]:
+    """Photos taken for this promise in the runs where it failed (only those checked for personal
+    details when `redacted_only`: what share links show if the privacy settings say so)."""
+    query = (select(Photo).join(CheckItem, CheckItem.id == Photo.item_id)
+             .where(CheckItem.item_key == item_key, Photo.run_id.in_(failed_run_ids(item_key))))
+    if redacted_only:
+        query = query.where(Photo.redacted_at.is_not(None))
+    return list(db.session.scalars(query.order_by(Photo.created_at.desc(), Photo.id.desc()).limit(limit)))
 
 
 def department_of_key(item_key: str) -> str | None:

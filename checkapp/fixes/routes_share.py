@@ -16,6 +16,7 @@ from ..forms import ButtonForm
 from ..messages import UserError
 from ..models import Photo, ShareLink
 from ..permissions import manager_required
+from ..privacy.settings import shares_redacted_only
 from ..urls import public_url
 from . import present, queries, responses, services
 from .forms import ResponseForm, ShareForm
@@ -89,7 +90,8 @@ def register(bp) -> None:
         (`posted`: the fix and form just refused, shown again with what was typed and why)."""
         filters = queries.Filters(department=link.department)
         rows = queries.all_fixes(filters, services.stage_weights(), limit=500)
-        photos = {row.item_key: queries.photos_of(row.item_key, limit=12) for row in rows}
+        redacted_only = shares_redacted_only()
+        photos = {row.item_key: queries.photos_of(row.item_key, limit=12, redacted_only=redacted_only) for row in rows}
         ideas = db.session.scalars(queries.ideas_select(filters)).all()
         answering = {}
         if link.can_respond:
@@ -139,6 +141,8 @@ def register(bp) -> None:
         link = live_link(token)
         photo = db.session.get(Photo, photo_id)
         if variant not in VARIANTS or photo is None or not queries.photo_in_department(photo, link.department):
+            abort(404)
+        if photo.redacted_at is None and shares_redacted_only():
             abort(404)
         name = photo.thumb_name if variant == "thumb" else photo.display_name
         response = send_photo(name)
