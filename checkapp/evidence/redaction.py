@@ -47,12 +47,16 @@ def _region(values: list[str], area: int) -> photos.Region | None:
     return left / 100, top / 100, min(width, 100 - left) / 100, min(height, 100 - top) / 100
 
 
-def parse_regions(form: Mapping) -> list[photos.Region]:
-    """The areas of the redaction form (`form.getlist(name)` for each of FIELDS); empty rows are skipped."""
+def _rows(form: Mapping) -> list[list[str]]:
+    """The form's lists of lefts, tops, widths and heights as rows of four ("" where one is short)."""
     columns = [[(value or "").strip() for value in form.getlist(name)] for name in FIELDS]
     count = max(len(column) for column in columns)
-    rows = [[column[i] if i < len(column) else "" for column in columns] for i in range(count)]
-    regions = [region for number, row in enumerate(rows, 1) if (region := _region(row, number))]
+    return [[column[i] if i < len(column) else "" for column in columns] for i in range(count)]
+
+
+def parse_regions(form: Mapping) -> list[photos.Region]:
+    """The areas of the redaction form (`form.getlist(name)` for each of FIELDS); empty rows are skipped."""
+    regions = [region for number, row in enumerate(_rows(form), 1) if (region := _region(row, number))]
     if len(regions) > MAX_REGIONS:
         raise RedactionRefused(N_("At most %(max)s areas at a time."), {"max": MAX_REGIONS})
     return regions

@@ -208,10 +208,7 @@ def redact(run_id: int, photo_id: int):
     item_id = request.args.get("item", type=int)
     back = url_for("evidence.viewer", run_id=run.id, photo_id=photo.id, item_id=item_id)
     if not permissions.can_redact(run):
-        if permissions.can_perform(run):  # the performer, once the run was sent
-            flash(_(redaction.REDACT_LOCKED), "error")
-            return redirect(back, code=303)
-        abort(404)
+        return _not_yours_to_redact(run, back)
     form = RedactForm()
     if request.method == "GET":
         return _redact_page(run, photo, form, back)
@@ -219,11 +216,7 @@ def redact(run_id: int, photo_id: int):
         abort(400)
     nothing = request.form.get("nothing") == "1"
     try:
-        regions = [] if nothing else redaction.parse_regions(request.form)
-        if not regions and not nothing:
-            raise redaction.RedactionRefused(redaction.NO_AREA)
-        redaction.redact_photo(photo, regions, style=form.style.data, photo_dir=current_app.config["PHOTO_DIR"],
-                               while_editable=not current_user.is_authenticated or not current_user.is_manager)
+        _hide(photo, form.style.data, nothing)
     except UserError as error:
         db.session.rollback()
         return _redact_page(run, db.session.get(Photo, photo_id), form, back,
@@ -233,6 +226,23 @@ def redact(run_id: int, photo_id: int):
           _("Done: those areas are hidden in every size of the photo, and the photo as it was is deleted."),
           "success")
     return redirect(back, code=303)
+
+
+def _not_yours_to_redact(run: Run, back: str):
+    if permissions.can_perform(run):  # the performer, once the run was sent
+        flash(_(redaction.REDACT_LOCKED), "error")
+        return redirect(back, code=303)
+    abort(404)
+
+
+def _hide(photo: Photo, style: str, nothing: bool) -> None:
+    """The areas of the form hidden in the photo (none: "Nothing to hide"); RedactionRefused, RunLocked."""
+    regions = [] if nothing else redaction.parse_regions(request.form)
+    if not regions and not nothing:
+        raise redaction.RedactionRefused(redaction.NO_AREA)
+    manager = current_user.is_authenticated and current_user.is_manager
+    redaction.redact_photo(photo, regions, style=style, photo_dir=current_app.config["PHOTO_DIR"],
+                           while_editable=not manager)
 
 
 def _redact_page(run: Run, photo: Photo, form: RedactForm, back: str, error: str | None = None):
