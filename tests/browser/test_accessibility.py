@@ -5,15 +5,19 @@ The demo data gives the pages their content; the staff member also gets a run in
 every ready-made checklist (every kind of item), an outside tester an invite and a lapsed one.
 One browser, one logged-in context per role for both languages. Any violation fails, listed readably.
 """
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
+from flask import current_app
+from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from checkapp.demo import DEMO_LOGINS, load_demo
+from checkapp.evidence import services as evidence
 from checkapp.insights.sending import last_month
 from checkapp.invites import services as invites
 from checkapp.models import Checklist, Fix, Programme, Run, utcnow
@@ -61,8 +65,17 @@ def demo(db):
     invite = invites.create_invite(invited, created_by=users["manager"], tester_name="Inès")
     lapsed = invites.create_invite(lapsed_run, created_by=users["manager"], tester_name="Hugo")
     lapsed.invite.expires_at = utcnow() - timedelta(days=1)
+    photo, _ = evidence.add_photo(mine, runs.all_items(mine)[0], small_jpeg(),
+                                  photo_dir=current_app.config["PHOTO_DIR"],
+                                  max_bytes=current_app.config["MAX_PHOTO_BYTES"])
     db.session.commit()
-    return {"mine": mine, "invited": invited, "token": invite.token, "lapsed_token": lapsed.token}
+    return {"mine": mine, "invited": invited, "token": invite.token, "lapsed_token": lapsed.token, "photo": photo.id}
+
+
+def small_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 80, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def kinds_of_items(run: Run) -> list[int]:
@@ -131,12 +144,13 @@ def test_main_pages_of_each_role_pass_wcag_21_aa_with_44_px_targets(open_phone, 
                    "/runs/new", f"/runs/{submitted.id}/report", "/departments", "/departments/logistics",
                    "/programmes", f"/programmes/{programme.id}", f"/programmes/{programme.id}/edit", "/coverage",
                    "/insights/journey", "/insights/verbatims", f"/reports/monthly/{last_month()}",
-                   "/reports/recipients")),
+                   "/reports/recipients", "/privacy/settings", "/privacy/requests")),
         (staff, ("/", "/runs", f"/runs/{mine.id}/perform", f"/runs/{mine.id}/items",
                  *(f"/runs/{mine.id}/items/{item_id}" for item_id in kinds_of_items(mine)),
-                 f"/runs/{mine.id}/submit", f"/runs/{mine.id}/report")),
+                 f"/runs/{mine.id}/submit", f"/runs/{mine.id}/report", f"/runs/{mine.id}/photos/{demo['photo']}",
+                 f"/runs/{mine.id}/photos/{demo['photo']}/redact", "/account")),
         (tester, ("/tester", f"/runs/{invited.id}/perform", f"/runs/{invited.id}/items/{runs.all_items(invited)[0].id}",
-                  f"/runs/{invited.id}/submit")),
+                  f"/runs/{invited.id}/submit", "/privacy")),
     )
     problems, checked = [], 0
     for language, accept, options in (("fr", "fr-FR", WCAG_21_AA), ("en", "en-GB", WCAG_21_AA_BUT_CONTRAST)):
