@@ -160,6 +160,18 @@ def test_the_email_log_goes_with_the_identities(app, world, db):
     assert not eml.exists()
 
 
+def test_failed_jobs_go_with_the_email_log(db):
+    from checkapp.models import JobFailure
+
+    for when, task in ((IDENTITY_CUTOFF, "kept"), (IDENTITY_CUTOFF - SECOND, "gone")):
+        db.session.add(JobFailure(task_id=task, name="deliver_email", error="550 <alice@example.org> refused",
+                                  first_failed_at=when, last_failed_at=when))
+    db.session.commit()
+    assert retention.apply(settings.current(), NOW)["job_failures"] == 1
+    db.session.commit()
+    assert [f.task_id for f in db.session.scalars(select(JobFailure))] == ["kept"]
+
+
 def test_the_log_says_how_many_were_removed_never_what_and_a_second_pass_removes_nothing(world, db):
     world(reviewed_at=IDENTITY_CUTOFF - SECOND, name="Gone Martin", email="gone@example.org")
     counts = retention.apply(settings.current(), NOW)

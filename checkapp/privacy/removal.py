@@ -62,5 +62,15 @@ def sent_emails(rows: Iterable[OutgoingEmail]) -> int:
     return count
 
 
+def rows(records: Iterable) -> int:
+    """Delete rows that hold nothing worth keeping once old enough (failed jobs' errors)."""
+    count = 0
+    for record in records:
+        db.session.delete(record)
+        count += 1
+    db.session.flush()
+    return count
+
+
 def all_of(query) -> list:
     return list(db.session.scalars(query))

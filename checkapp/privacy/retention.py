@@ -2,7 +2,8 @@
 
     testers' identities   name, email and contact on the invite (and where the run's record names
                           them), `identity_months` after the run was accepted, or after the link
-                          ended if the run never was; the email log, `identity_months` after sending
+                          ended if the run never was; the email log and the failed jobs (whose
+                          errors may quote an address), `identity_months` after sending or failing
     raw emails            the confirmation email itself, `raw_email_days` after it arrived; when it
                           was sent and received and which promised phrases it lacked stay
     photos                every size, `photo_months` after the run was accepted (None: kept as long
@@ -21,11 +22,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
-from ..models import EmailEvidence, Invite, OutgoingEmail, Photo, PrivacySettings, Run, utcnow
+from ..models import EmailEvidence, Invite, JobFailure, OutgoingEmail, Photo, PrivacySettings, Run, utcnow
 from ..runs.states import RunState
 from . import audit, removal
 
-KINDS = ("identities", "raw_emails", "photos", "sent_emails")
+KINDS = ("identities", "raw_emails", "photos", "sent_emails", "job_failures")
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -79,10 +80,14 @@ def sent_emails_due(cutoffs: Cutoffs):
     return select(OutgoingEmail).where(OutgoingEmail.created_at < cutoffs.identities)
 
 
+def job_failures_due(cutoffs: Cutoffs):
+    return select(JobFailure).where(JobFailure.last_failed_at < cutoffs.identities)
+
+
 DUE = {"identities": identities_due, "raw_emails": raw_emails_due, "photos": photos_due,
-       "sent_emails": sent_emails_due}
+       "sent_emails": sent_emails_due, "job_failures": job_failures_due}
 REMOVE = {"identities": removal.invite_identities, "raw_emails": removal.raw_emails, "photos": removal.photos,
-          "sent_emails": removal.sent_emails}
+          "sent_emails": removal.sent_emails, "job_failures": removal.rows}
 
 
 def preview(settings: PrivacySettings, now: datetime | None = None) -> dict[str, int]:
