@@ -74,6 +74,9 @@ def test_an_outside_tester_s_export_holds_every_kind_of_record_they_have(app, pe
     assert b"alice@example.org" in files[data["emails_sent"][0]["file"]]
     photo = db.session.scalar(select(Photo).where(Photo.run_id == people["alice"].run.id))
     assert files[data["photos"][0]["file"]] == (Path(app.config["PHOTO_DIR"]) / photo.display_name).read_bytes()
+    # A later export lists the earlier requests about them too.
+    again, _files = export("alice@example.org")
+    assert [entry["action"] for entry in again["privacy_log"]] == ["export"]
 
 
 def test_a_staff_member_s_export_has_their_account_runs_and_comments(people):
