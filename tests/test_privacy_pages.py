@@ -189,6 +189,29 @@ def test_share_pages_never_carry_testers_names_or_emails(client, people, manager
             assert person.name.split()[0] not in page
 
 
+def test_webhooks_never_carry_testers_names_or_emails(app, db, make_user, make_checklist, make_run, manager,
+                                                    tmp_path):
+    from checkapp.models import Webhook, WebhookDelivery
+    from checkapp.webhooks.events import EVENTS
+
+    # Subscribed to every event before the runs are sent and accepted (never reached: nothing listens there).
+    db.session.add(Webhook(url="https://127.0.0.1:9/hook", events=list(EVENTS), secret="s" * 32))
+    db.session.commit()
+    app.config["PHOTO_DIR"], before = str(tmp_path / "photos"), app.config["PHOTO_DIR"]
+    try:
+        people = build(app, db, make_user, make_checklist, make_run, manager)
+    finally:
+        app.config["PHOTO_DIR"] = before
+    deliveries = db.session.scalars(select(WebhookDelivery)).all()
+    events = {delivery.event for delivery in deliveries}
+    assert {"run.submitted", "run.accepted", "fix.opened"} <= events
+    sent = json.dumps([d.payload for d in deliveries], ensure_ascii=False)
+    for key in ("alice", "bob"):  # the outside testers; Lucas is staff, named as the run's performer
+        assert people[key].name not in sent and people[key].email not in sent
+        assert people[key].name.split()[0] not in sent
+    assert "Outside tester" in sent or "Testeur externe" in sent
+
+
 def test_share_pages_may_show_only_photos_checked_for_personal_details(client, people, manager, db):
     db.session.add(PrivacySettings(id=1, identity_months=24, raw_email_days=90, share_redacted_only=True))
     checked = db.session.scalar(select(Photo).where(Photo.run_id == people["alice"].run.id))

@@ -22,7 +22,14 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def who(actor: User | None, label: str = "") -> str:
-    return actor.name if actor is not None else label
+    """Who did it: a staff member's name; an outside tester (`label`, their name) is never named,
+    since a webhook takes its payload out of CheckApp."""
+    if actor is not None:
+        return actor.name
+    if not label:
+        return ""
+    with force_locale(DEFAULT_LANGUAGE):
+        return _("Outside tester")
 
 
 def run_data(run: Run, base_url: str, endpoint: str = "runs.report") -> dict:
