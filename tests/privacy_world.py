@@ -4,8 +4,8 @@
   run A: a free-text answer and a note naming her, a photo, the confirmation email sent to her home
   address, a comment when she sends it; she turned reminders off. The manager names her in a fix comment.
 - Bob Durand (bob@example.org), invited the same way, performs run B likewise.
-- Lucas Bernard (lucas@example.org), staff, performs run L (whose title the manager wrote with his name)
-  and comments on a fix.
+- Lucas Bernard (lucas@example.org), staff, performs run L (whose title the manager wrote with his name),
+  comments on a fix and gets the logistics department's weekly digest.
 Runs A and B are accepted; run L is submitted.
 """
 import io
@@ -19,7 +19,7 @@ from checkapp.fixes import services as fixes
 from checkapp.invites import by_email
 from checkapp.invites import services as invites
 from checkapp.mail.optout import turn_off
-from checkapp.models import Run, User
+from checkapp.models import Department, Run, User
 from checkapp.review import services as review
 from checkapp.runs import services as runs
 
@@ -90,6 +90,7 @@ def build(app, db, make_user, make_checklist, make_run, manager):
     fix = fixes.ensure_fix(label.item_key)
     fixes.add_comment(fix, lucas, "I called the carrier myself.")
     fixes.add_comment(fix, manager, "Alice Martin (alice@example.org) saw it too.")
+    db.session.add(Department(key="logistics", emails=["logistics@example.org", "lucas@example.org"], locale="fr"))
     db.session.commit()
     people["lucas"] = Person("Lucas Bernard", "lucas@example.org", run, lucas)
     return people

@@ -5,6 +5,8 @@ import io
 import json
 import zipfile
 from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from privacy_world import build
@@ -187,6 +189,26 @@ def test_share_pages_never_carry_testers_names_or_emails(client, people, manager
         for page in pages.values():
             assert person.name not in page and person.email not in page
             assert person.name.split()[0] not in page
+
+
+def test_digests_never_carry_testers_names_or_emails(app, people, db):
+    from checkapp.departments.digest import send_digests
+    from checkapp.models import OutgoingEmail
+
+    outcomes = send_digests(utcnow())
+    db.session.commit()
+    assert [o.status for o in outcomes if o.department == "logistics"] == ["sent"]
+    digests = db.session.scalars(select(OutgoingEmail).where(OutgoingEmail.kind == "digest")).all()
+    assert {d.to for d in digests} == {"logistics@example.org", "lucas@example.org"}
+    written = ""
+    for digest in digests:
+        message = message_from_bytes(Path(app.config["MAIL_DIR"], digest.eml_name).read_bytes(), policy=policy.default)
+        written += str(message["Subject"]) + "".join(part.get_content() for part in message.walk()
+                                                     if part.get_content_maintype() == "text")
+    assert "Is the label printed?" in written  # the tester's mismatch is in it, not the tester
+    for key in ("alice", "bob"):
+        assert people[key].name not in written and people[key].email not in written
+        assert people[key].name.split()[0] not in written
 
 
 def test_webhooks_never_carry_testers_names_or_emails(app, db, make_user, make_checklist, make_run, manager,

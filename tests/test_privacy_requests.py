@@ -10,7 +10,7 @@ import pytest
 from privacy_world import build
 from sqlalchemy import JSON, String, Text, select
 
-from checkapp.models import Answer, Invite, Photo, PrivacyLog, User
+from checkapp.models import Answer, Department, Invite, Photo, PrivacyLog, User
 from checkapp.privacy import audit, services
 
 
@@ -83,6 +83,7 @@ def test_a_staff_member_s_export_has_their_account_runs_and_comments(people):
     data, _files = export("lucas@example.org")
     assert data["accounts"][0]["name"] == "Lucas Bernard" and "password_hash" not in data["accounts"][0]
     assert data["fix_comments"][0]["body"] == "I called the carrier myself."
+    assert data["departments"] == [{"key": "logistics", "name": "", "locale": "fr"}]
     assert [r["title"] for r in data["runs"]] == ["Lucas Bernard's parcel"]
     assert data["contents"]["answers"] == 3 and data["contents"]["photos"] == 1
 
@@ -144,6 +145,7 @@ def test_after_erasing_a_staff_member_their_account_is_closed_and_nothing_names_
     services.erase_person("LUCAS@example.org", photos="remove")
     db.session.commit()
     assert mentions(app, db, "Lucas Bernard", "lucas@example.org") == []
+    assert db.session.get(Department, "logistics").emails == ["logistics@example.org"]  # no placeholder to mail
     user = db.session.get(User, lucas.id)
     assert user.erased_at is not None and not user.active and user.email.endswith("@erased.invalid")
     response = client.post("/login", data={"email": "lucas@example.org", "password": "correct horse battery"})

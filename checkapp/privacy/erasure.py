@@ -49,6 +49,7 @@ def erase(person: held.Person, *, photos: str) -> dict[str, int]:
         "opt_outs": _delete(delete(MailOptOut).where(MailOptOut.email == person.email)),
         "fix_comments": _delete(delete(FixComment).where(FixComment.author_id.in_(user_ids))),
         "invites": _blank_invites(person),
+        "departments": _leave_departments(person),
         "accounts": _close_accounts(person.users),
     }
     counts["mentions"] = scrub(mentions) + _sweep_mail_files(mentions)
@@ -64,6 +65,15 @@ def _blank_invites(person: held.Person) -> int:
     for invite in person.invites:
         invite.revoked_at = invite.revoked_at or now  # a link of someone erased opens nothing any more
     return removal.invite_identities(person.invites)
+
+
+def _leave_departments(person: held.Person) -> int:
+    """Their address off the departments' digest lists (a placeholder there would be mailed)."""
+    departments = held.departments(person)
+    for department in departments:
+        department.emails = [email for email in department.emails if email != person.email]
+    db.session.flush()
+    return len(departments)
 
 
 def _close_accounts(users: list[User]) -> int:

@@ -104,6 +104,7 @@ def document(person: held.Person, bundle: _Bundle) -> dict:
         "invites": [_record(i, "id", "run_id", "tester_name", "tester_email", "tester_contact", "tester_locale",
                             "created_at", "expires_at", "opened_at", "submitted_at", "revoked_at", "reminded_at")
                     for i in person.invites],
+        "departments": [_record(d, "key", "name", "locale") for d in held.departments(person)],
         "runs": [_record(r, "id", "title", "brief", "status", "order_reference", "ordered_at", "due_date",
                          "started_at", "submitted_at", "reviewed_at", "recommend_score", "comment")
                  for r in held.rows(held.runs(person))],

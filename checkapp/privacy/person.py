@@ -14,6 +14,7 @@ from ..extensions import db
 from ..mail.optout import normalise_address
 from ..models import (
     Answer,
+    Department,
     EmailEvidence,
     FixComment,
     Invite,
@@ -107,6 +108,11 @@ def review_actions(person: Person):
             .order_by(ReviewAction.id))
 
 
+def departments(person: Person) -> list[Department]:
+    """The departments whose weekly digest goes to their address (a handful of rows: read in Python)."""
+    return [d for d in db.session.scalars(select(Department).order_by(Department.key)) if person.email in d.emails]
+
+
 KINDS = {"runs": runs, "answers": answers, "photos": photos, "emails_received": emails_received,
          "emails_sent": emails_sent, "opt_outs": opt_outs, "fix_comments": fix_comments,
          "review_actions": review_actions}
@@ -114,7 +120,7 @@ KINDS = {"runs": runs, "answers": answers, "photos": photos, "emails_received": 
 
 def held(person: Person) -> dict[str, int]:
     """How many records of each kind CheckApp holds about them (for the page and the command line)."""
-    counts = {"accounts": len(person.users), "invites": len(person.invites)}
+    counts = {"accounts": len(person.users), "invites": len(person.invites), "departments": len(departments(person))}
     for kind, query in KINDS.items():
         counts[kind] = db.session.scalar(select(func.count()).select_from(query(person).subquery()))
     return counts
