@@ -5,12 +5,14 @@
   address, a comment when she sends it; she turned reminders off. The manager names her in a fix comment.
 - Bob Durand (bob@example.org), invited the same way, performs run B likewise.
 - Lucas Bernard (lucas@example.org), staff, performs run L (whose title the manager wrote with his name),
-  comments on a fix and gets the logistics department's weekly digest.
+  comments on a fix, gets the logistics department's weekly digest and takes turns in a programme.
+Alice is also on the panel of a programme (with Carla).
 Runs A and B are accepted; run L is submitted.
 """
 import io
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from PIL import Image
 
@@ -20,6 +22,8 @@ from checkapp.invites import by_email
 from checkapp.invites import services as invites
 from checkapp.mail.optout import turn_off
 from checkapp.models import Department, Run, User
+from checkapp.programmes import services as programmes
+from checkapp.programmes.rhythm import Rhythm
 from checkapp.review import services as review
 from checkapp.runs import services as runs
 
@@ -91,6 +95,11 @@ def build(app, db, make_user, make_checklist, make_run, manager):
     fixes.add_comment(fix, lucas, "I called the carrier myself.")
     fixes.add_comment(fix, manager, "Alice Martin (alice@example.org) saw it too.")
     db.session.add(Department(key="logistics", emails=["logistics@example.org", "lucas@example.org"], locale="fr"))
+    for name, performers in (("Monthly panel", programmes.PANEL), ("Weekly staff order", programmes.STAFF)):
+        programmes.create_programme(programmes.ProgrammeFields(
+            name=name, rhythm=Rhythm("weeks"), start_date=date(2030, 1, 7), checklists=[checklist],
+            performers=performers, staff=[lucas], panel_emails=["alice@example.org", "carla@example.org"]),
+            created_by=manager)
     db.session.commit()
     people["lucas"] = Person("Lucas Bernard", "lucas@example.org", run, lucas)
     return people

@@ -10,7 +10,7 @@ import pytest
 from privacy_world import build
 from sqlalchemy import JSON, String, Text, select
 
-from checkapp.models import Answer, Department, Invite, Photo, PrivacyLog, User
+from checkapp.models import Answer, Department, Invite, Photo, PrivacyLog, Programme, ProgrammePerformer, User
 from checkapp.privacy import audit, services
 
 
@@ -65,6 +65,7 @@ def test_an_outside_tester_s_export_holds_every_kind_of_record_they_have(app, pe
                  "review_actions"):
         assert data["contents"][kind] == len(data[kind]) > 0, kind
     assert data["invites"][0]["tester_name"] == "Alice Martin"
+    assert [(p["name"], p["in_panel"]) for p in data["programmes"]] == [("Monthly panel", True)]
     assert {a["note"] for a in data["answers"]} >= {"Signed by Alice Martin"}
     assert data["runs"][0]["comment"] == "Thanks, Alice Martin"
     assert data["opt_outs"] == [{"kind": "invite_reminder", "created_at": data["opt_outs"][0]["created_at"]}]
@@ -84,6 +85,7 @@ def test_a_staff_member_s_export_has_their_account_runs_and_comments(people):
     assert data["accounts"][0]["name"] == "Lucas Bernard" and "password_hash" not in data["accounts"][0]
     assert data["fix_comments"][0]["body"] == "I called the carrier myself."
     assert data["departments"] == [{"key": "logistics", "name": "", "locale": "fr"}]
+    assert [(p["name"], p["in_panel"]) for p in data["programmes"]] == [("Weekly staff order", False)]
     assert [r["title"] for r in data["runs"]] == ["Lucas Bernard's parcel"]
     assert data["contents"]["answers"] == 3 and data["contents"]["photos"] == 1
 
@@ -123,6 +125,8 @@ def test_after_erasing_a_tester_nothing_stored_names_them(app, people, db):
 
     assert mentions(app, db, "Alice Martin", "alice@example.org") == []
     assert counts["invites"] == 1 and counts["photos"] == 1 and counts["raw_emails"] == 1
+    panel = db.session.scalar(select(Programme).where(Programme.name == "Monthly panel"))
+    assert panel.panel_emails == ["carla@example.org"]  # not replaced by a placeholder that would be invited
     invite = db.session.scalar(select(Invite).where(Invite.run_id == people["alice"].run.id))
     assert invite.identity_removed_at is not None and invite.revoked_at is not None
     # What is about the brand stays: her answers' verdicts, the run's score.
@@ -146,6 +150,7 @@ def test_after_erasing_a_staff_member_their_account_is_closed_and_nothing_names_
     db.session.commit()
     assert mentions(app, db, "Lucas Bernard", "lucas@example.org") == []
     assert db.session.get(Department, "logistics").emails == ["logistics@example.org"]  # no placeholder to mail
+    assert db.session.scalar(select(ProgrammePerformer)) is None  # out of the rotation
     user = db.session.get(User, lucas.id)
     assert user.erased_at is not None and not user.active and user.email.endswith("@erased.invalid")
     response = client.post("/login", data={"email": "lucas@example.org", "password": "correct horse battery"})

@@ -24,7 +24,17 @@ from sqlalchemy import JSON, String, Text, Update, cast, delete, or_, select, up
 from ..extensions import db
 from ..mail.outbox import forget_file
 from ..mail.transport import read_eml
-from ..models import Answer, FixComment, MailOptOut, OutgoingEmail, ReviewAction, Run, User, utcnow
+from ..models import (
+    Answer,
+    FixComment,
+    MailOptOut,
+    OutgoingEmail,
+    ProgrammePerformer,
+    ReviewAction,
+    Run,
+    User,
+    utcnow,
+)
 from ..verdict import kinds
 from ..verdict.rules import PromiseError
 from . import person as held
@@ -50,6 +60,7 @@ def erase(person: held.Person, *, photos: str) -> dict[str, int]:
         "fix_comments": _delete(delete(FixComment).where(FixComment.author_id.in_(user_ids))),
         "invites": _blank_invites(person),
         "departments": _leave_departments(person),
+        "programmes": _leave_programmes(person),
         "accounts": _close_accounts(person.users),
     }
     counts["mentions"] = scrub(mentions) + _sweep_mail_files(mentions)
@@ -76,6 +87,16 @@ def _leave_departments(person: held.Person) -> int:
     return len(departments)
 
 
+def _leave_programmes(person: held.Person) -> int:
+    """Their address off the programmes' panels (they are not invited again), their account out of rotations."""
+    programmes = held.programmes(person)
+    for programme in programmes:
+        programme.panel_emails = [email for email in programme.panel_emails or [] if email != person.email]
+    _delete(delete(ProgrammePerformer).where(ProgrammePerformer.user_id.in_(person.user_ids)))
+    db.session.flush()
+    return len(programmes)
+
+
 def _close_accounts(users: list[User]) -> int:
     now = utcnow()
     for user in users:
@@ -83,6 +104,7 @@ def _close_accounts(users: list[User]) -> int:
         user.set_password(secrets.token_urlsafe(32))
         user.active, user.erased_at = False, now
         user.session_generation += 1  # every session and remember-me cookie of theirs ends
+        user.calendar_generation += 1  # and the secret address of their calendar feed
     db.session.flush()
     return len(users)
 

@@ -105,6 +105,8 @@ def document(person: held.Person, bundle: _Bundle) -> dict:
                             "created_at", "expires_at", "opened_at", "submitted_at", "revoked_at", "reminded_at")
                     for i in person.invites],
         "departments": [_record(d, "key", "name", "locale") for d in held.departments(person)],
+        "programmes": [{**_record(p, "id", "name"), "in_panel": person.email in (p.panel_emails or [])}
+                       for p in held.programmes(person)],
         "runs": [_record(r, "id", "title", "brief", "status", "order_reference", "ordered_at", "due_date",
                          "started_at", "submitted_at", "reviewed_at", "recommend_score", "comment")
                  for r in held.rows(held.runs(person))],

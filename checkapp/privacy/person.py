@@ -21,6 +21,8 @@ from ..models import (
     MailOptOut,
     OutgoingEmail,
     Photo,
+    Programme,
+    ProgrammePerformer,
     ReviewAction,
     Run,
     User,
@@ -113,6 +115,14 @@ def departments(person: Person) -> list[Department]:
     return [d for d in db.session.scalars(select(Department).order_by(Department.key)) if person.email in d.emails]
 
 
+def programmes(person: Person) -> list[Programme]:
+    """The programmes whose panel invites them by email, or whose rotation they are in."""
+    in_rotation = set(db.session.scalars(select(ProgrammePerformer.programme_id).where(
+        ProgrammePerformer.user_id.in_(person.user_ids)))) if person.users else set()
+    return [p for p in db.session.scalars(select(Programme).order_by(Programme.id))
+            if person.email in (p.panel_emails or []) or p.id in in_rotation]
+
+
 KINDS = {"runs": runs, "answers": answers, "photos": photos, "emails_received": emails_received,
          "emails_sent": emails_sent, "opt_outs": opt_outs, "fix_comments": fix_comments,
          "review_actions": review_actions}
@@ -120,7 +130,8 @@ KINDS = {"runs": runs, "answers": answers, "photos": photos, "emails_received": 
 
 def held(person: Person) -> dict[str, int]:
     """How many records of each kind CheckApp holds about them (for the page and the command line)."""
-    counts = {"accounts": len(person.users), "invites": len(person.invites), "departments": len(departments(person))}
+    counts = {"accounts": len(person.users), "invites": len(person.invites), "departments": len(departments(person)),
+              "programmes": len(programmes(person))}
     for kind, query in KINDS.items():
         counts[kind] = db.session.scalar(select(func.count()).select_from(query(person).subquery()))
     return counts
