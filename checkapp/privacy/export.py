@@ -96,9 +96,9 @@ def _review_actions(person: held.Person) -> list[dict]:
             for a in held.rows(held.review_actions(person))]
 
 
-def document(person: held.Person, bundle: _Bundle) -> dict:
-    """The JSON: every kind of record held about the person, and its table of contents."""
-    sections = {
+def _identity(person: held.Person) -> dict:
+    """Who they are to CheckApp: accounts, invites, the lists their address is on."""
+    return {
         "accounts": [_record(u, "id", "email", "name", "role", "locale", "active", "created_at")
                      for u in person.users],
         "invites": [_record(i, "id", "run_id", "tester_name", "tester_email", "tester_contact", "tester_locale",
@@ -107,6 +107,13 @@ def document(person: held.Person, bundle: _Bundle) -> dict:
         "departments": [_record(d, "key", "name", "locale") for d in held.departments(person)],
         "programmes": [{**_record(p, "id", "name"), "in_panel": person.email in (p.panel_emails or [])}
                        for p in held.programmes(person)],
+        "opt_outs": [_record(o, "kind", "created_at") for o in held.rows(held.opt_outs(person))],
+    }
+
+
+def _work(person: held.Person, bundle: _Bundle) -> dict:
+    """What they did and what was received for it: runs, answers, photos, emails, comments."""
+    return {
         "runs": [_record(r, "id", "title", "brief", "status", "order_reference", "ordered_at", "due_date",
                          "started_at", "submitted_at", "reviewed_at", "recommend_score", "comment")
                  for r in held.rows(held.runs(person))],
@@ -114,13 +121,17 @@ def document(person: held.Person, bundle: _Bundle) -> dict:
         "photos": _photos(person, bundle),
         "emails_received": _emails_received(person, bundle),
         "emails_sent": _emails_sent(person, bundle),
-        "opt_outs": [_record(o, "kind", "created_at") for o in held.rows(held.opt_outs(person))],
         "fix_comments": [_record(c, "id", "fix_id", "body", "created_at")
                          for c in held.rows(held.fix_comments(person))],
         "review_actions": _review_actions(person),
-        "privacy_log": [_record(e, "action", "created_at") for e in db.session.scalars(
-            select(PrivacyLog).where(PrivacyLog.subject_hash == subject_hash(person.email)).order_by(PrivacyLog.id))],
     }
+
+
+def document(person: held.Person, bundle: _Bundle) -> dict:
+    """The JSON: every kind of record held about the person, and its table of contents."""
+    sections = {**_identity(person), **_work(person, bundle), "privacy_log": [
+        _record(e, "action", "created_at") for e in db.session.scalars(
+            select(PrivacyLog).where(PrivacyLog.subject_hash == subject_hash(person.email)).order_by(PrivacyLog.id))]}
     return {"format": FORMAT, "version": 1, "email": person.email, "generated_at": _iso(utcnow()),
             "contents": {kind: len(records) for kind, records in sections.items()},
             "files": bundle.files, "missing_files": bundle.missing, **sections}
