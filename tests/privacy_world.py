@@ -6,7 +6,8 @@
 - Bob Durand (bob@example.org), invited the same way, performs run B likewise.
 - Lucas Bernard (lucas@example.org), staff, performs run L (whose title the manager wrote with his name),
   comments on a fix, gets the logistics department's weekly digest and takes turns in a programme.
-Alice is also on the panel of a programme (with Carla).
+Alice is also on the panel of a programme (with Carla) and receives the monthly committee report; the
+manager starred her note and her annoyance for the committee.
 Runs A and B are accepted; run L is submitted.
 """
 import io
@@ -15,13 +16,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from PIL import Image
+from sqlalchemy import select
 
 from checkapp.evidence import services as evidence
 from checkapp.fixes import services as fixes
+from checkapp.insights import verbatims
+from checkapp.insights.sending import add_recipient
 from checkapp.invites import by_email
 from checkapp.invites import services as invites
 from checkapp.mail.optout import turn_off
-from checkapp.models import Department, Run, User
+from checkapp.models import Answer, Department, Run, StarredQuote, User
 from checkapp.programmes import services as programmes
 from checkapp.programmes.rhythm import Rhythm
 from checkapp.review import services as review
@@ -69,7 +73,8 @@ def perform(app, run, answered_by, name, email, street, colour):
     evidence.add_photo(run, label, photo(colour), photo_dir=app.config["PHOTO_DIR"],
                        max_bytes=app.config["MAX_PHOTO_BYTES"])
     runs.submit_run(run, recommend_score=6, comment=f"Thanks, {name}", actor=answered_by,
-                    actor_label="" if answered_by else name)
+                    actor_label="" if answered_by else name, feelings={"delivery": 2},
+                    annoyance=f"The courier called {name} three times", annoyance_stage="delivery")
 
 
 def build(app, db, make_user, make_checklist, make_run, manager):
@@ -100,6 +105,12 @@ def build(app, db, make_user, make_checklist, make_run, manager):
             name=name, rhythm=Rhythm("weeks"), start_date=date(2030, 1, 7), checklists=[checklist],
             performers=performers, staff=[lucas], panel_emails=["alice@example.org", "carla@example.org"]),
             created_by=manager)
+    add_recipient("alice@example.org", "fr", manager)
+    add_recipient("committee@example.org", "fr", manager)
+    alice_run = people["alice"].run
+    note = db.session.scalar(select(Answer).where(Answer.run_id == alice_run.id, Answer.note.like("Signed%")))
+    for source, source_id in ((verbatims.NOTE, note.id), (verbatims.ANNOYANCE, alice_run.id)):
+        db.session.add(StarredQuote(source=source, source_id=source_id, starred_by_id=manager.id))
     db.session.commit()
     people["lucas"] = Person("Lucas Bernard", "lucas@example.org", run, lucas)
     return people

@@ -211,6 +211,28 @@ def test_digests_never_carry_testers_names_or_emails(app, people, db):
         assert people[key].name.split()[0] not in written
 
 
+def test_the_committee_report_never_carries_testers_names_or_emails(app, as_manager, people, db):
+    """The report's figures, gaps and photos name no tester; its quotes are the words the manager starred
+    (the world's starred ones are Alice's own words with her name in them: unstarred here)."""
+    from checkapp.insights.sending import send_report
+    from checkapp.models import OutgoingEmail, StarredQuote
+
+    db.session.execute(StarredQuote.__table__.delete())
+    db.session.commit()
+    month = f"{utcnow():%Y-%m}"
+    page = as_manager.get(f"/reports/monthly/{month}", headers=EN).get_data(as_text=True)
+    assert "Is the label printed?" in page  # the runs are in it
+    assert send_report(month) == 2
+    db.session.commit()
+    email = db.session.scalar(select(OutgoingEmail).where(OutgoingEmail.to == "committee@example.org"))
+    message = message_from_bytes(Path(app.config["MAIL_DIR"], email.eml_name).read_bytes(), policy=policy.default)
+    written = page + str(message["Subject"]) + "".join(
+        part.get_content() for part in message.walk() if part.get_content_maintype() == "text")
+    for key in ("alice", "bob"):
+        assert people[key].name not in written and people[key].email not in written
+        assert people[key].name.split()[0] not in written
+
+
 def test_webhooks_never_carry_testers_names_or_emails(app, db, make_user, make_checklist, make_run, manager,
                                                     tmp_path):
     from checkapp.models import Webhook, WebhookDelivery

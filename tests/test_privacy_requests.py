@@ -10,7 +10,19 @@ import pytest
 from privacy_world import build
 from sqlalchemy import JSON, String, Text, select
 
-from checkapp.models import Answer, Department, Invite, Photo, PrivacyLog, Programme, ProgrammePerformer, User
+from checkapp.models import (
+    Answer,
+    Department,
+    Invite,
+    Photo,
+    PrivacyLog,
+    Programme,
+    ProgrammePerformer,
+    ReportRecipient,
+    RunFeeling,
+    StarredQuote,
+    User,
+)
 from checkapp.privacy import audit, services
 
 
@@ -61,13 +73,15 @@ def mentions(app, db, *needles: str) -> list[str]:
 def test_an_outside_tester_s_export_holds_every_kind_of_record_they_have(app, people, db):
     data, files = export("Alice@Example.org ")
     assert data["format"] == "checkapp.personal-data" and data["email"] == "alice@example.org"
-    for kind in ("invites", "runs", "answers", "photos", "emails_received", "emails_sent", "opt_outs",
-                 "review_actions"):
+    for kind in ("invites", "programmes", "runs", "feelings", "answers", "photos", "emails_received", "emails_sent",
+                 "opt_outs", "report_recipients", "review_actions"):
         assert data["contents"][kind] == len(data[kind]) > 0, kind
     assert data["invites"][0]["tester_name"] == "Alice Martin"
     assert [(p["name"], p["in_panel"]) for p in data["programmes"]] == [("Monthly panel", True)]
     assert {a["note"] for a in data["answers"]} >= {"Signed by Alice Martin"}
     assert data["runs"][0]["comment"] == "Thanks, Alice Martin"
+    assert data["runs"][0]["annoyance"] == "The courier called Alice Martin three times"
+    assert data["feelings"] == [{"run_id": people["alice"].run.id, "stage": "delivery", "score": 2}]
     assert data["opt_outs"] == [{"kind": "invite_reminder", "created_at": data["opt_outs"][0]["created_at"]}]
     # The files are in the ZIP, each named in the JSON.
     assert sorted(data["files"]) == sorted(name for name in files if name != "data.json")
@@ -125,6 +139,9 @@ def test_after_erasing_a_tester_nothing_stored_names_them(app, people, db):
 
     assert mentions(app, db, "Alice Martin", "alice@example.org") == []
     assert counts["invites"] == 1 and counts["photos"] == 1 and counts["raw_emails"] == 1
+    assert db.session.scalars(select(ReportRecipient.email)).all() == ["committee@example.org"]
+    assert db.session.scalar(select(StarredQuote)) is None  # her words were starred: they are gone
+    assert db.session.scalar(select(RunFeeling.score)) == 2  # how she felt stays, without her
     panel = db.session.scalar(select(Programme).where(Programme.name == "Monthly panel"))
     assert panel.panel_emails == ["carla@example.org"]  # not replaced by a placeholder that would be invited
     invite = db.session.scalar(select(Invite).where(Invite.run_id == people["alice"].run.id))

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import JSON, String, Text, Update, cast, delete, or_, select, update
 
 from ..extensions import db
+from ..insights.verbatims import ANNOYANCE, ANSWER, COMMENT, NOTE
 from ..mail.outbox import forget_file
 from ..mail.transport import read_eml
 from ..models import (
@@ -30,8 +31,10 @@ from ..models import (
     MailOptOut,
     OutgoingEmail,
     ProgrammePerformer,
+    ReportRecipient,
     ReviewAction,
     Run,
+    StarredQuote,
     User,
     utcnow,
 )
@@ -57,6 +60,8 @@ def erase(person: held.Person, *, photos: str) -> dict[str, int]:
                                  if photos == "remove" or p.redacted_at is None),
         "emails_sent": removal.sent_emails(held.rows(held.emails_sent(person))),
         "opt_outs": _delete(delete(MailOptOut).where(MailOptOut.email == person.email)),
+        "report_recipients": _delete(delete(ReportRecipient).where(
+            ReportRecipient.id.in_([r.id for r in held.rows(held.report_recipients(person))]))),
         "fix_comments": _delete(delete(FixComment).where(FixComment.author_id.in_(user_ids))),
         "invites": _blank_invites(person),
         "departments": _leave_departments(person),
@@ -110,16 +115,22 @@ def _close_accounts(users: list[User]) -> int:
 
 
 def _remove_words(person: held.Person, run_ids: list[int], user_ids: list[int]) -> int:
-    """Their notes, free-text answers, run comments and review comments; the verdicts stay."""
+    """Their notes, free-text answers, run comments, annoyances and review comments (and the stars the
+    manager gave them for the committee); the verdicts and the feelings' scores stay."""
     count = 0
-    for answer in held.rows(held.answers(person)):
+    answers = held.rows(held.answers(person))
+    _delete(delete(StarredQuote).where(or_(
+        StarredQuote.source.in_((NOTE, ANSWER)) & StarredQuote.source_id.in_([a.id for a in answers]),
+        StarredQuote.source.in_((COMMENT, ANNOYANCE)) & StarredQuote.source_id.in_(run_ids))))
+    for answer in answers:
         value = _without_words(answer)
         if answer.note or value != answer.value:
             answer.note, answer.value = "", value
             count += 1
     count += _update(update(Answer).where(Answer.overridden_by_id.in_(user_ids), Answer.override_reason != "")
                      .values(override_reason=""))
-    count += _update(update(Run).where(Run.id.in_(run_ids), Run.comment != "").values(comment=""))
+    count += _update(update(Run).where(Run.id.in_(run_ids), or_(Run.comment != "", Run.annoyance != ""))
+                     .values(comment="", annoyance=""))
     theirs = or_(ReviewAction.actor_id.in_(user_ids),
                  (ReviewAction.run_id.in_(run_ids)) & ReviewAction.action.in_(("submit", "resubmit")))
     count += _update(update(ReviewAction).where(theirs, ReviewAction.comment != "").values(comment=""))

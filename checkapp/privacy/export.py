@@ -108,6 +108,8 @@ def _identity(person: held.Person) -> dict:
         "programmes": [{**_record(p, "id", "name"), "in_panel": person.email in (p.panel_emails or [])}
                        for p in held.programmes(person)],
         "opt_outs": [_record(o, "kind", "created_at") for o in held.rows(held.opt_outs(person))],
+        "report_recipients": [_record(r, "email", "locale", "created_at")
+                              for r in held.rows(held.report_recipients(person))],
     }
 
 
@@ -115,8 +117,9 @@ def _work(person: held.Person, bundle: _Bundle) -> dict:
     """What they did and what was received for it: runs, answers, photos, emails, comments."""
     return {
         "runs": [_record(r, "id", "title", "brief", "status", "order_reference", "ordered_at", "due_date",
-                         "started_at", "submitted_at", "reviewed_at", "recommend_score", "comment")
-                 for r in held.rows(held.runs(person))],
+                         "started_at", "submitted_at", "reviewed_at", "recommend_score", "comment", "annoyance",
+                         "annoyance_stage") for r in held.rows(held.runs(person))],
+        "feelings": [_record(f, "run_id", "stage", "score") for f in held.rows(held.feelings(person))],
         "answers": _answers(person),
         "photos": _photos(person, bundle),
         "emails_received": _emails_received(person, bundle),

@@ -23,8 +23,10 @@ from ..models import (
     Photo,
     Programme,
     ProgrammePerformer,
+    ReportRecipient,
     ReviewAction,
     Run,
+    RunFeeling,
     User,
 )
 
@@ -110,6 +112,17 @@ def review_actions(person: Person):
             .order_by(ReviewAction.id))
 
 
+def feelings(person: Person):
+    """How they felt at each stage of their runs (the faces they chose when sending them)."""
+    return select(RunFeeling).where(RunFeeling.run_id.in_(person.run_ids)).order_by(RunFeeling.run_id,
+                                                                                     RunFeeling.stage)
+
+
+def report_recipients(person: Person):
+    """Their address on the list that receives the monthly committee report."""
+    return select(ReportRecipient).where(func.lower(ReportRecipient.email) == person.email)
+
+
 def departments(person: Person) -> list[Department]:
     """The departments whose weekly digest goes to their address (a handful of rows: read in Python)."""
     return [d for d in db.session.scalars(select(Department).order_by(Department.key)) if person.email in d.emails]
@@ -123,9 +136,9 @@ def programmes(person: Person) -> list[Programme]:
             if person.email in (p.panel_emails or []) or p.id in in_rotation]
 
 
-KINDS = {"runs": runs, "answers": answers, "photos": photos, "emails_received": emails_received,
-         "emails_sent": emails_sent, "opt_outs": opt_outs, "fix_comments": fix_comments,
-         "review_actions": review_actions}
+KINDS = {"runs": runs, "answers": answers, "feelings": feelings, "photos": photos, "emails_received": emails_received,
+         "emails_sent": emails_sent, "opt_outs": opt_outs, "report_recipients": report_recipients,
+         "fix_comments": fix_comments, "review_actions": review_actions}
 
 
 def held(person: Person) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """Personal data (RGPD): the notice and retention settings, the privacy log, erased accounts, redacted photos, raw emails and invite identities removed
 
 Revision ID: 0010_privacy
-Revises: 0008_programmes
+Revises: 0012_insights
 Create Date: 2026-12-02 13:32:04.918892
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_privacy'
-down_revision = '0008_programmes'
+down_revision = '0012_insights'
 branch_labels = None
 depends_on = None
 
