@@ -225,6 +225,28 @@ def _job_queue(app):
     init_queue(app)
 
 
+def write_lock_probe(path: str):
+    """A callable that tries, from another connection, to take SQLite's write lock at once, and
+    the list where each try puts True or the error: a job must not hold the lock while it waits
+    for a remote server."""
+    import sqlite3
+
+    results = []
+
+    def probe():
+        other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            results.append(True)
+        except sqlite3.OperationalError as locked:
+            results.append(str(locked))
+        finally:
+            other.close()
+
+    return probe, results
+
+
 def free_port() -> int:
     import socket
 

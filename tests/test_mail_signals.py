@@ -1,6 +1,5 @@
 """The pattern the notifications build on: a receiver of a workflow signal calls send_mail; the
 email goes out once the workflow's transaction commits, and never if it rolls back."""
-import sqlite3
 from datetime import datetime
 
 import pytest
@@ -10,6 +9,7 @@ from checkapp import signals
 from checkapp.mail import send_mail
 from checkapp.models import OutgoingEmail
 from checkapp.runs import services as runs
+from tests.conftest import write_lock_probe
 
 
 def tell_the_manager(run, **_kwargs):
@@ -45,19 +45,7 @@ def test_nothing_is_sent_when_the_workflow_rolls_back(make_run, make_answer, sta
 @pytest.mark.sqlite_only
 def test_delivering_holds_no_write_lock_while_the_mail_server_answers(smtp_server, db):
     """A slow mail server must not stop the web workers from writing (SQLite: one writer at a time)."""
-    path, took_the_lock = db.engine.url.database, []
-
-    def write_meanwhile():
-        other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-            took_the_lock.append(True)
-        except sqlite3.OperationalError as locked:
-            took_the_lock.append(str(locked))
-        finally:
-            other.close()
-
+    write_meanwhile, took_the_lock = write_lock_probe(db.engine.url.database)
     smtp_server.while_receiving = write_meanwhile
     send_mail("invite", "tester@example.org", "en", ref="invite:1", tester_name="", run_title="Sofa",
               brief="", expires_at=datetime(2026, 12, 9), due_date=None, sender_name="CheckApp", reply_to="")

@@ -18,7 +18,7 @@ from checkapp.models import Fix, JobFailure, Webhook, WebhookDelivery, utcnow
 from checkapp.runs import services as runs
 from checkapp.webhooks import services as webhooks
 from checkapp.webhooks.targets import check_url
-from tests.conftest import free_port
+from tests.conftest import free_port, write_lock_probe
 
 EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
@@ -272,22 +272,8 @@ def test_a_failing_endpoint_is_retried_with_backoff_and_the_failure_is_shown(
 @pytest.mark.sqlite_only
 def test_the_job_holds_no_write_lock_while_the_receiver_answers(app, receiver, make_webhook, db):
     """A slow receiver must not stop the web workers from writing (SQLite: one writer at a time)."""
-    import sqlite3
-
     webhook = make_webhook(receiver.url)
-    path, took_the_lock = db.engine.url.database, []
-
-    def write_meanwhile():
-        other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-            took_the_lock.append(True)
-        except sqlite3.OperationalError as locked:
-            took_the_lock.append(str(locked))
-        finally:
-            other.close()
-
+    write_meanwhile, took_the_lock = write_lock_probe(db.engine.url.database)
     receiver.while_answering = write_meanwhile
     webhooks.send_test(webhook)
     db.session.commit()
