@@ -26,6 +26,7 @@ hello measured in the same run means something.
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import io
 import json
@@ -60,6 +61,7 @@ def hello():
 '''
 PAGES = ("performing page", "fix list", "dashboard", "answer POST")
 LINGER_RESET = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s
+FAILURES: collections.Counter = collections.Counter()  # what the errors were (Python load generator)
 
 
 # --- the database and the sessions ---------------------------------------------------------------
@@ -187,7 +189,9 @@ def gunicorn(spec: str, chdir: Path, port: int, workers: int, env: dict, log: Pa
         command += ["--config", str(config)]
     env = {**env, "PYTHONPATH": str(chdir)}
     with open(log, "ab") as out:
-        process = subprocess.Popen([*command, spec], env=env, stdout=out, stderr=out, start_new_session=True)
+        # Started in the copy it serves: from another checkout's folder, gunicorn imported that one.
+        process = subprocess.Popen([*command, spec], env=env, stdout=out, stderr=out, start_new_session=True,
+                                   cwd=chdir)
     try:
         wait_until_up(port, process)
         yield f"http://127.0.0.1:{port}"
@@ -299,8 +303,9 @@ def one_request(load: Load) -> tuple[float, int]:
         response = connection.getresponse()
         response.read()
         status = response.status
-    except OSError:
+    except OSError as error:
         status = 0
+        FAILURES[type(error).__name__] += 1
     finally:
         connection.close()
     return (time.perf_counter() - started) * 1000, status
@@ -318,7 +323,10 @@ def python_load(load: Load, seconds: float, connections: int, _workdir: Path) ->
         while time.perf_counter() < deadline:
             ms, status = one_request(load)
             mine.append(ms)
-            failed += not (200 <= status < 400)
+            if not (200 <= status < 400):
+                failed += 1
+                if status:  # 0: no response, counted by its exception in one_request
+                    FAILURES[f"HTTP {status}"] += 1
         with lock:
             latencies.extend(mine)
             errors[0] += failed
@@ -390,6 +398,8 @@ def measure_pages(setup: Setup, app_dir: Path, workdir: Path, args, generate) ->
                   f"{statistics.median(m.p50_ms for _b, m in rounds):>7.1f} "
                   f"{statistics.median(m.p99_ms for _b, m in rounds):>7.1f} {setup.statements.get(name, '?'):>7} "
                   f"{sum(m.errors for _b, m in rounds):>6}  {average}", flush=True)
+        if FAILURES:
+            print(f"errors: {dict(FAILURES)}", flush=True)
         print(f"{'hello':<16} {statistics.median(r.rps for r in hello_results):>8.0f} {'':>8} {'':>6} "
               f"{statistics.median(r.p50_ms for r in hello_results):>7.1f} "
               f"{statistics.median(r.p99_ms for r in hello_results):>7.1f} {'':>7} "
