@@ -149,10 +149,15 @@ def connect_receivers() -> None:
     from .fixes.services import on_run_accepted
     from .invites.services import stamp_submitted
     from .notify import receivers as notify
+    from .stats import services as stats
     from .webhooks import services as webhooks
 
     signals.run_submitted.connect(stamp_submitted)
     signals.run_accepted.connect(on_run_accepted)
+    # The promise statistics the fix list and the dashboard read (checkapp/stats).
+    signals.run_accepted.connect(stats.on_run_accepted)
+    signals.answer_overridden.connect(stats.on_answer_overridden)
+    signals.run_acceptance_undone.connect(stats.on_acceptance_undone)
     # People told by email (checkapp/notify).
     signals.run_submitted.connect(notify.on_run_submitted)
     signals.run_sent_back.connect(notify.on_run_sent_back)

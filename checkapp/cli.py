@@ -1,6 +1,6 @@
 """Command-line: `flask --app checkapp create-user …`, `demo`, `worker`, `inbox`, `digest`, `tick`,
-`photos migrate|sweep`, `backup`, `restore`
-and `privacy …`."""
+`photos migrate|sweep`, `backup`, `restore`, `privacy …` and `stats rebuild`."""
+import time
 from datetime import UTC, datetime
 
 import click
@@ -106,6 +106,25 @@ def register(app: Flask) -> None:
             report = one_pass(parse_moment(now_text) if now_text else None)
             db.session.commit()
         click.echo(str(report))
+
+    @app.cli.group("stats")
+    def stats() -> None:
+        """The promise statistics behind the fix list and the dashboard."""
+
+    @stats.command("rebuild")
+    def stats_rebuild() -> None:
+        """Compute the statistics tables again from the answers (they are kept up to date as runs are
+        reviewed: rebuild after restoring a backup or changing answers by hand)."""
+        from .stats.services import rebuild, totals
+
+        started = time.perf_counter()
+        written = rebuild()
+        db.session.commit()
+        answers, runs = totals()
+        click.echo(f"Rebuilt the statistics from {answers} counted answers of {runs} accepted runs "
+                   f"in {time.perf_counter() - started:.1f} s:")
+        for table, rows in written.items():
+            click.echo(f"  {table:<14} {rows} rows")
 
     register_operations(app)
 

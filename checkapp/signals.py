@@ -45,3 +45,13 @@ fix_responded = _signals.signal("fix-responded", doc="""A department answered ab
 
 sender: the Fix; link: the ShareLink it came through; name: the name the person typed; comment:
 what they wrote ("" for none); status: the status they moved it to (None when it did not move).""")
+
+answer_overridden = _signals.signal("answer-overridden", doc="""A reviewer marked a mismatch as not a mismatch.
+
+sender: the Answer (its override_reason now set); actor: the reviewing User; reason: why.""")
+
+run_acceptance_undone = _signals.signal("run-acceptance-undone", doc="""A reviewer undid the acceptance of a run.
+
+sender: the Run, back in the review queue (submitted); actor: the reviewing User; reason: why. Its
+answers leave the fix list and the dashboard until it is accepted again; the fixes its acceptance
+opened, verified or reopened stay as they are.""")

@@ -16,6 +16,7 @@ from checkapp.extensions import db as _db
 from checkapp.extensions import limiter
 from checkapp.models import CheckItem, Checklist, ChecklistVersion, Invite, Run, RunChecklist, User, utcnow
 from checkapp.permissions import INVITE_SESSION_KEY
+from checkapp.stats import services as stats
 
 
 class RequestLikeClient(FlaskClient):
@@ -180,6 +181,8 @@ def make_run(db, make_checklist):
         for position, checklist in enumerate(checklists):
             run.checklists.append(RunChecklist(version=checklist.current_version, position=position))
         db.session.add(run)
+        db.session.flush()
+        stats.count_recommend_score(run)  # a run made accepted counts, as its acceptance would have
         db.session.commit()
         return run
 
@@ -188,7 +191,8 @@ def make_run(db, make_checklist):
 
 @pytest.fixture
 def make_answer(db):
-    """Record a current answer of one item in one run (fixes tests build datasets with it)."""
+    """Record a current answer of one item in one run (fixes tests build datasets with it); in an
+    accepted run it is counted in the promise statistics, as the run's acceptance would have."""
     counter = iter(range(1, 1_000_000))
 
     def make(run, item, outcome, gap=None, detail=None, override_reason=None, is_current=True, value=None):
@@ -198,6 +202,8 @@ def make_answer(db):
                         item_id=item.id, item_key=item.item_key, is_current=is_current, value=value or {},
                         outcome=outcome, gap=gap, detail=detail or {}, override_reason=override_reason)
         db.session.add(answer)
+        db.session.flush()
+        stats.count_answer(answer)
         db.session.commit()
         return answer
 

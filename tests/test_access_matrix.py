@@ -118,6 +118,7 @@ MATRIX = {
     "review.accept": ("POST", "/review/runs/{run}/accept", "302 403 403 302 403 403 303"),
     "review.send_back": ("POST", "/review/runs/{run}/return", "302 403 403 302 403 403 400"),
     "review.override": ("POST", "/review/answers/{answer}/override", "302 403 403 302 403 403 303"),
+    "review.undo_accept": ("POST", "/review/runs/{run}/undo", "302 403 403 302 403 403 303"),
     # --- fixes (manager only, except the read-only share link)
     "fixes.index": ("GET", "/fixes", "302 403 403 302 403 403 200"),
     "fixes.dashboard": ("GET", "/dashboard", "302 403 403 302 403 403 200"),

@@ -20,6 +20,7 @@ RUN_TABLE = {
     "submit": ({RunState.PLANNED, RunState.IN_PROGRESS, RunState.RETURNED}, RunState.SUBMITTED),
     "send_back": ({RunState.SUBMITTED}, RunState.RETURNED),
     "accept": ({RunState.SUBMITTED}, RunState.ACCEPTED),
+    "undo_accept": ({RunState.ACCEPTED}, RunState.SUBMITTED),
 }
 FIX_TABLE = {
     "open": ({NEW}, FixState.OPEN),
@@ -35,6 +36,7 @@ RUN_CALLS = {
     "submit": (lambda run: run_states.submit(run, at=AT), "submitted_at"),
     "send_back": (lambda run: run_states.send_back(run, at=AT), "reviewed_at"),
     "accept": (lambda run: run_states.accept(run, at=AT), "reviewed_at"),
+    "undo_accept": (lambda run: run_states.undo_accept(run, at=AT), "reviewed_at"),
 }
 BY_RUN = Run(id=42)
 FIX_CALLS = {

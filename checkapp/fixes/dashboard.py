@@ -1,21 +1,22 @@
-"""The dashboard's numbers, all SQL aggregates (see queries.py for what "counted" means).
+"""The dashboard's numbers: month totals from the statistics tables, open and overdue fixes.
 
 Pass rate = passes ÷ (passes + counted mismatches) of current answers in counted runs;
-overridden mismatches count in neither. NPS = % promoters (9–10) − % detractors (0–6) of the
-recommend scores of counted runs. Months are calendar months of Run.submitted_at (UTC).
+overridden mismatches count in neither (see checkapp/stats/counting.py for what "counted" means).
+NPS = % promoters (9–10) − % detractors (0–6) of the recommend scores of counted runs. Months are
+calendar months of Run.submitted_at (UTC).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Run, utcnow
-from ..verdict import MISMATCH, PASS
-from .queries import COUNTED_STATUS, OPEN_STATUSES, counted_mismatch, month_bucket, newest_items
+from ..models import CheckItem, Fix, utcnow
+from ..stats import queries as stats
+from .queries import OPEN_STATUSES, newest_items
 from .states import FixKind
 
 MONTHS = 12
@@ -53,27 +54,12 @@ class Rate:
 def pass_rates(months: list[str]) -> tuple[dict[str, dict[str, Rate]], dict[str, dict[str, Rate]]]:
     """({stage: {month: Rate}}, {area: {month: Rate}}) over the given months.
 
-    One pass over the answers grouped by stage, area and month (at most 8 × 5 × 12 rows);
-    the two views are summed from it, rather than scanning the answers twice.
+    From the month totals per stage, area and department (at most 12 × 8 × 5 × 6 rows, summed
+    over departments by the database): two views of the same rows.
     """
-    bucket = month_bucket(Run.submitted_at)
-    passes = func.sum(case((Answer.outcome == PASS, 1), else_=0))
-    bad = func.sum(case((counted_mismatch(), 1), else_=0))
-    stmt = (
-        select(CheckItem.stage, Checklist.area, bucket.label("month"), passes.label("passes"),
-               bad.label("bad"))
-        .select_from(Answer)
-        .join(Run, Run.id == Answer.run_id)
-        .join(CheckItem, CheckItem.id == Answer.item_id)
-        .join(ChecklistVersion, ChecklistVersion.id == CheckItem.version_id)
-        .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
-        .where(Run.status == COUNTED_STATUS, Answer.is_current.is_(True),
-               Answer.outcome.in_((PASS, MISMATCH)), Run.submitted_at >= month_start(months[0]))
-        .group_by(CheckItem.stage, Checklist.area, bucket)
-    )
     by_stage: dict[str, dict[str, Rate]] = {}
     by_area: dict[str, dict[str, Rate]] = {}
-    for row in db.session.execute(stmt):
+    for row in stats.stage_months(months[0]):
         if row.month not in months:
             continue
         for result, dim in ((by_stage, row.stage), (by_area, row.area)):
@@ -98,17 +84,8 @@ class Nps:
 
 def nps_by_month(months: list[str]) -> tuple[Nps, dict[str, Nps]]:
     """The NPS over the months shown, and month by month."""
-    bucket = month_bucket(Run.submitted_at)
-    stmt = (
-        select(bucket.label("month"), func.count(Run.recommend_score).label("answers"),
-               func.sum(case((Run.recommend_score >= 9, 1), else_=0)).label("promoters"),
-               func.sum(case((Run.recommend_score <= 6, 1), else_=0)).label("detractors"))
-        .where(Run.status == COUNTED_STATUS, Run.recommend_score.is_not(None),
-               Run.submitted_at >= month_start(months[0]))
-        .group_by(bucket)
-    )
-    by_month = {row.month: Nps(int(row.answers), int(row.promoters or 0), int(row.detractors or 0))
-                for row in db.session.execute(stmt) if row.month in months}
+    by_month = {row.month: Nps(row.answers, row.promoters, row.detractors)
+                for row in stats.nps_months(months[0]) if row.month in months}
     total = Nps(sum(n.answers for n in by_month.values()), sum(n.promoters for n in by_month.values()),
                 sum(n.detractors for n in by_month.values()))
     return total, by_month

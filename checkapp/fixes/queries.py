@@ -1,12 +1,9 @@
-"""SQL aggregates behind the fix list, the share view and the dashboard.
+"""The fix list, the share view and a fix's figures, read from the promise statistics.
 
-Everything is computed by the database (GROUP BY item_key with conditional counts, joins
-through Run and CheckItem); Python only touches the rows of one page. Portable to SQLite
-and PostgreSQL: the only dialect-specific piece is `month_bucket`.
-
-Counted runs are accepted runs. A counted mismatch is a current, not-overridden mismatch
-in a counted run. The runs that checked a promise are the counted runs holding a current
-pass or mismatch for its key (an overridden mismatch counts as checked, not as failed).
+The counts per promise come from the statistics tables (checkapp/stats: kept up to date when a
+run is accepted, a mismatch overruled or an acceptance undone), joined with the newest item of
+each promise and its fix; the database sorts and pages, Python only touches the rows of one page.
+What counts (accepted runs, current answers, mismatches not overruled) is in checkapp/stats/counting.py.
 """
 from __future__ import annotations
 
@@ -14,71 +11,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Float, and_, case, cast, func, literal, select
+from sqlalchemy import Float, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..glossary import FIX_STATUSES, STAGES
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Photo, Run, utcnow
-from ..runs.states import RunState
-from ..verdict import MISMATCH, PASS
+from ..stats.counting import counted_answer, counted_mismatch
+from ..stats.queries import promise_figures
 from . import scoring
 from .states import UNFINISHED, FixKind, FixState
 
-COUNTED_STATUS = RunState.ACCEPTED
 RECENT_DAYS = 90
 OPEN_STATUSES = UNFINISHED
 SORTS = ("score", "severity", "stage", "department", "status", "owner", "last_seen", "due_date")
-
-
-def month_bucket(column):
-    """'YYYY-MM' of a timestamp, in the current database's dialect."""
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
-def counted_mismatch():
-    return and_(Answer.outcome == MISMATCH, Answer.override_reason.is_(None))
-
-
-def counted_answer():
-    """Where-clause parts for current pass/mismatch answers of counted runs (join Run first)."""
-    return (Run.status == COUNTED_STATUS, Answer.is_current.is_(True),
-            Answer.outcome.in_((PASS, MISMATCH)))
-
-
-def answer_stats(since: datetime):
-    """One row per item_key with at least one counted mismatch: run counts and dates.
-
-    Counts are conditional sums over current answers: a run holds at most one current
-    answer per item key (a key appears once per checklist version, and a run uses one
-    version of a checklist), so counting answers counts runs — and SUM(CASE) is several
-    times faster than COUNT(DISTINCT) on both SQLite and PostgreSQL.
-    """
-    bad = counted_mismatch()
-    recent = Run.submitted_at >= since
-
-    def total(condition):
-        return func.sum(case((condition, 1), else_=0))
-
-    failed_all = total(bad)
-    return (
-        select(
-            Answer.item_key.label("item_key"),
-            failed_all.label("failed_all"),
-            func.count().label("checked_all"),
-            total(and_(bad, recent)).label("failed_recent"),
-            total(recent).label("checked_recent"),
-            func.min(case((bad, Run.submitted_at))).label("first_seen"),
-            func.max(case((bad, Run.submitted_at))).label("last_seen"),
-        )
-        .join(Run, Run.id == Answer.run_id)
-        .where(*counted_answer())
-        .group_by(Answer.item_key)
-        .having(failed_all > 0)
-        .subquery("stats")
-    )
 
 
 def newest_items():
@@ -160,8 +106,8 @@ class Page:
 
 def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
     """The fix list as one SELECT (one row per promise with a counted mismatch), sorted."""
-    stats, newest = answer_stats(since), newest_items()
-    item = aliased(CheckItem)
+    stats, newest = promise_figures(since), newest_items()
+    item, worst, worst_item = aliased(CheckItem), aliased(Answer), aliased(CheckItem)
     department = func.coalesce(Fix.department, item.department)
     status = func.coalesce(Fix.status, FixState.OPEN)
     stage_weight = case(*[(item.stage == s, literal(w, Float)) for s, w in weights.items()],
@@ -175,13 +121,17 @@ def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
         select(stats, Fix.id.label("fix_id"), item.id.label("item_id"), item.question, item.promise,
                item.kind, item.expected, item.unit, item.severity, item.stage, Checklist.area,
                department.label("department"), status.label("status"), Fix.owner, Fix.due_date,
-               Fix.effort, Fix.regression, score.label("score"))
+               Fix.effort, Fix.regression, score.label("score"), worst.gap.label("worst_gap"),
+               worst.detail.label("worst_detail"), worst_item.kind.label("worst_kind"),
+               worst_item.expected.label("worst_expected"), worst_item.unit.label("worst_unit"))
         .select_from(stats)
         .join(newest, newest.c.item_key == stats.c.item_key)
         .join(item, item.id == newest.c.item_id)
         .join(ChecklistVersion, ChecklistVersion.id == item.version_id)
         .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
         .outerjoin(Fix, Fix.item_key == stats.c.item_key)
+        .outerjoin(worst, worst.id == stats.c.worst_answer_id)
+        .outerjoin(worst_item, worst_item.id == worst.item_id)
     )
     if filters.department:
         stmt = stmt.where(department == filters.department)
@@ -218,6 +168,9 @@ def _row(rank: int, row, weights: dict[str, float]) -> FixRow:
         checked_recent=row.checked_recent, first_seen=row.first_seen, last_seen=row.last_seen,
         score=scoring.compute(row.severity, row.failed_recent, row.checked_recent, row.stage,
                               row.effort, weights),
+        worst=None if row.worst_kind is None else {
+            "gap": row.worst_gap, "detail": row.worst_detail or {}, "kind": row.worst_kind,
+            "expected": row.worst_expected or {}, "unit": row.worst_unit},
     )
 
 
@@ -234,7 +187,6 @@ def fix_page(filters: Filters, weights: dict[str, float], page: int = 1, per_pag
         rows = db.session.execute(stmt.limit(per_page).offset(offset)).all()
     total = rows[0].total if rows else 0
     items = [_row(offset + i + 1, row, weights) for i, row in enumerate(rows)]
-    attach_worst_gaps(items)
     return Page(items, page, per_page, total)
 
 
@@ -243,36 +195,11 @@ def all_fixes(filters: Filters, weights: dict[str, float], since: datetime | Non
     """Every row of the filtered list (CSV, print, share view), capped for safety."""
     rows = db.session.execute(fix_select(filters, weights, since or recent_since()).limit(limit)).all()
     items = [_row(i + 1, row, weights) for i, row in enumerate(rows)]
-    attach_worst_gaps(items)
     return items
 
 
 def recent_since(days: int = RECENT_DAYS, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=days)
-
-
-def attach_worst_gaps(rows: list[FixRow]) -> None:
-    """The counted mismatch with the largest |gap| of each row's key (one query per page)."""
-    if not rows:
-        return
-    rank = func.row_number().over(
-        partition_by=Answer.item_key,
-        order_by=(func.coalesce(func.abs(Answer.gap), -1.0).desc(), Run.submitted_at.desc(), Answer.id.desc()),
-    ).label("rank")
-    inner = (
-        select(Answer.item_key, Answer.gap, Answer.detail, CheckItem.kind, CheckItem.expected,
-               CheckItem.unit, rank)
-        .join(Run, Run.id == Answer.run_id)
-        .join(CheckItem, CheckItem.id == Answer.item_id)
-        .where(*counted_answer(), counted_mismatch(), Answer.item_key.in_([r.item_key for r in rows]))
-        .subquery()
-    )
-    found = {r.item_key: r for r in db.session.execute(select(inner).where(inner.c.rank == 1))}
-    for row in rows:
-        hit = found.get(row.item_key)
-        if hit is not None:
-            row.worst = {"gap": hit.gap, "detail": hit.detail or {}, "kind": hit.kind,
-                         "expected": hit.expected or {}, "unit": hit.unit}
 
 
 def fix_stats(item_key: str, weights: dict[str, float], since: datetime | None = None) -> FixRow | None:
@@ -281,9 +208,7 @@ def fix_stats(item_key: str, weights: dict[str, float], since: datetime | None =
     row = db.session.execute(stmt.where(stmt.selected_columns.item_key == item_key)).first()
     if row is None:
         return None
-    result = _row(1, row, weights)
-    attach_worst_gaps([result])
-    return result
+    return _row(1, row, weights)
 
 
 def ideas_select(filters: Filters):

@@ -23,3 +23,10 @@ class OverrideForm(Form):
         _l("Why is this not a mismatch?"), filters=[strip],
         validators=[DataRequired(_l("Say why this is not a mismatch: the reason stays in the audit trail.")),
                     Length(max=2000)])
+
+
+class UndoAcceptForm(Form):
+    reason = TextAreaField(
+        _l("Why undo the acceptance?"), filters=[strip],
+        validators=[DataRequired(_l("Say why you undo the acceptance: the reason stays in the audit trail.")),
+                    Length(max=2000)])

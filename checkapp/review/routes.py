@@ -14,7 +14,7 @@ from ..runs import states as run_states
 from ..runs.display import report_groups
 from ..runs.services import all_items
 from . import services
-from .forms import OverrideForm, SendBackForm
+from .forms import OverrideForm, SendBackForm, UndoAcceptForm
 
 bp = Blueprint("review", __name__)
 PER_PAGE = 20
@@ -41,9 +41,11 @@ def render_run(run: Run, send_back: SendBackForm | None = None, status: int = 20
     photos = [photo for _version, group in groups for r in group for photo in r.photos]
     return render_template(
         "review/run.html", run=run, groups=groups, rows=rows, send_back=send_back or send_back_form(run),
-        button=ButtonForm(), override=OverrideForm(), mismatches=services.open_mismatches(run),
+        button=ButtonForm(), override=OverrideForm(), undo=UndoAcceptForm(),
+        mismatches=services.open_mismatches(run),
         trail=services.audit_trail(run), tester=tester_names([run.id]).get(run.id),
-        reviewable=run_states.can(run, "accept"), photo_checks=photo_checks(run, photos),
+        reviewable=run_states.can(run, "accept"), undoable=run_states.can(run, "undo_accept"),
+        photo_checks=photo_checks(run, photos),
     ), status
 
 
@@ -111,3 +113,23 @@ def override(answer_id: int):
             db.session.commit()
             flash(_("Marked as not a mismatch. It will not go to the fix list."), "success")
     return redirect(url_for("review.run", run_id=answer.run_id, _anchor=f"mismatch-{answer.id}"), code=303)
+
+
+@bp.post("/review/runs/<int:run_id>/undo")
+@manager_required
+def undo_accept(run_id: int):
+    run = db.get_or_404(Run, run_id)
+    form = UndoAcceptForm()
+    if not form.validate_on_submit():
+        flash(form.reason.errors[0] if form.reason.errors else _("Nothing was changed."), "error")
+        return redirect(url_for("review.run", run_id=run_id, _anchor="undo-title"), code=303)
+    try:
+        services.undo_acceptance(run, current_user, form.reason.data)
+    except services.ReviewError as error:
+        db.session.rollback()
+        flash(_(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Acceptance undone. The run is back in the review queue; its answers are off the fix list "
+                "and the dashboard until you accept it again."), "success")
+    return redirect(url_for("review.run", run_id=run_id), code=303)

@@ -1,7 +1,7 @@
 """The manager's review of submitted runs: accept, send back, overrule a mismatch, the audit trail.
 
 Plain functions on models; they flush, the view commits. Each refuses, with ReviewError, a run
-that is not waiting for review.
+that is not waiting for review (undoing an acceptance: a run that is not accepted).
 """
 from __future__ import annotations
 
@@ -86,6 +86,27 @@ def override_mismatch(answer: Answer, reviewer: User, reason: str) -> ReviewActi
                           answer_id=answer.id, item_ids=[answer.item_id], created_at=now)
     db.session.add(action)
     db.session.flush()
+    signals.answer_overridden.send(answer, actor=reviewer, reason=reason)
+    return action
+
+
+def undo_acceptance(run: Run, reviewer: User, reason: str) -> ReviewAction:
+    """Put an accepted run back in the review queue; sends `run_acceptance_undone` (its answers leave
+    the fix list and the dashboard until it is accepted again)."""
+    from ..runs.services import lock_run
+
+    lock_run(run)
+    if not states.can(run, "undo_accept"):
+        raise ReviewError(N_("This run is not accepted: there is no acceptance to undo."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError(N_("Say why you undo the acceptance: the reason stays in the audit trail."))
+    now = utcnow()
+    states.undo_accept(run, at=now)
+    action = ReviewAction(run_id=run.id, actor_id=reviewer.id, action="undo_accept", comment=reason, created_at=now)
+    db.session.add(action)
+    db.session.flush()
+    signals.run_acceptance_undone.send(run, actor=reviewer, reason=reason)
     return action
 
 

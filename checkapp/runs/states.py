@@ -5,6 +5,7 @@
     submit      planned, in_progress, returned    submitted     the performer sends the run
     send_back   submitted                         returned      the reviewer asks for more
     accept      submitted                         accepted      the reviewer accepts (feeds the fix list)
+    undo_accept accepted                          submitted     the reviewer undoes it (back in the queue)
 
 Any other move raises MoveRefused. A move sets the status and its timestamp (`at`), nothing else:
 the services that call it flush, then send the signal (checkapp/signals.py).
@@ -34,6 +35,7 @@ MOVES = {
     "submit": Move((RunState.PLANNED, RunState.IN_PROGRESS, RunState.RETURNED), RunState.SUBMITTED),
     "send_back": Move((RunState.SUBMITTED,), RunState.RETURNED),
     "accept": Move((RunState.SUBMITTED,), RunState.ACCEPTED),
+    "undo_accept": Move((RunState.ACCEPTED,), RunState.SUBMITTED),
 }
 # The performer may change answers while the run may still be submitted.
 EDITABLE = MOVES["submit"].sources
@@ -43,7 +45,7 @@ REVIEWABLE = MOVES["accept"].sources
 DONE = (RunState.SUBMITTED, RunState.ACCEPTED)
 
 __all__ = ["DONE", "EDITABLE", "MOVES", "REVIEWABLE", "MoveRefused", "RunState", "accept", "can",
-           "is_editable", "send_back", "start", "submit"]
+           "is_editable", "send_back", "start", "submit", "undo_accept"]
 
 
 def can(run: Run, move: str) -> bool:
@@ -75,4 +77,9 @@ def send_back(run: Run, *, at: datetime) -> None:
 
 def accept(run: Run, *, at: datetime) -> None:
     _move(run, "accept")
+    run.reviewed_at = at
+
+
+def undo_accept(run: Run, *, at: datetime) -> None:
+    _move(run, "undo_accept")
     run.reviewed_at = at
