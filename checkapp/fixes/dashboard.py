@@ -8,9 +8,10 @@ calendar months of Run.submitted_at (UTC).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -30,11 +31,6 @@ def last_months(today: date | None = None, count: int = MONTHS) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months[::-1]
-
-
-def month_start(month: str) -> datetime:
-    year, number = month.split("-")
-    return datetime(int(year), int(number), 1)
 
 
 @dataclass
@@ -91,35 +87,45 @@ def nps_by_month(months: list[str]) -> tuple[Nps, dict[str, Nps]]:
     return total, by_month
 
 
+# Both statements below are the same at every request: built once, run with today's date.
+_NEWEST_ITEM = aliased(CheckItem, name="newest_item")
+
+
 def _fix_department():
     newest = newest_items()
-    item = aliased(CheckItem)
-    return newest, item, func.coalesce(Fix.department, item.department)
+    return newest, func.coalesce(Fix.department, _NEWEST_ITEM.department)
+
+
+@lru_cache(maxsize=1)
+def _open_by_department_select():
+    newest, department = _fix_department()
+    return (select(department.label("department"), func.count(Fix.id))
+            .select_from(Fix)
+            .outerjoin(newest, newest.c.item_key == Fix.item_key)
+            .outerjoin(_NEWEST_ITEM, _NEWEST_ITEM.id == newest.c.item_id)
+            .where(Fix.kind == FixKind.MISMATCH, Fix.status.in_(OPEN_STATUSES))
+            .group_by(department))
 
 
 def open_by_department() -> dict[str, int]:
     """Open or in-progress fixes (not ideas) per department."""
-    newest, item, department = _fix_department()
-    stmt = (select(department.label("department"), func.count(Fix.id))
+    return {dept or "": count for dept, count in db.session.execute(_open_by_department_select())}
+
+
+@lru_cache(maxsize=8)
+def _overdue_select(limit: int):
+    newest, department = _fix_department()
+    title = func.coalesce(_NEWEST_ITEM.question, Fix.title)
+    return (select(Fix.id, Fix.kind, title.label("title"), department.label("department"), Fix.owner,
+                   Fix.due_date)
             .select_from(Fix)
             .outerjoin(newest, newest.c.item_key == Fix.item_key)
-            .outerjoin(item, item.id == newest.c.item_id)
-            .where(Fix.kind == FixKind.MISMATCH, Fix.status.in_(OPEN_STATUSES))
-            .group_by(department))
-    return {dept or "": count for dept, count in db.session.execute(stmt)}
+            .outerjoin(_NEWEST_ITEM, _NEWEST_ITEM.id == newest.c.item_id)
+            .where(Fix.status.in_(OPEN_STATUSES), Fix.due_date.is_not(None),
+                   Fix.due_date < bindparam("today", type_=Date))
+            .order_by(Fix.due_date, Fix.id).limit(limit))
 
 
 def overdue_fixes(today: date | None = None, limit: int = 50) -> list:
     """Open or in-progress fixes and ideas past their due date, most overdue first."""
-    today = today or utcnow().date()
-    newest, item, department = _fix_department()
-    title = func.coalesce(item.question, Fix.title)
-    return db.session.execute(
-        select(Fix.id, Fix.kind, title.label("title"), department.label("department"), Fix.owner,
-               Fix.due_date)
-        .select_from(Fix)
-        .outerjoin(newest, newest.c.item_key == Fix.item_key)
-        .outerjoin(item, item.id == newest.c.item_id)
-        .where(Fix.status.in_(OPEN_STATUSES), Fix.due_date.is_not(None), Fix.due_date < today)
-        .order_by(Fix.due_date, Fix.id).limit(limit)
-    ).all()
+    return db.session.execute(_overdue_select(limit), {"today": today or utcnow().date()}).all()

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
-from flask_babel import format_decimal, ngettext
+from babel.numbers import format_decimal
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
 
 from .. import glossary, verdict
 from ..departments import services as departments
@@ -21,7 +25,40 @@ def locale() -> str:
 
 
 def number(value: float) -> str:
-    return format_decimal(round(value, 2), format="#,##0.##")
+    return _number(round(value, 2), get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, language) -> str:
+    """Babel parses the pattern and looks the locale's symbols up at every call: the same few
+    numbers (weights, divisors, rates) come back on every row and every page."""
+    return format_decimal(value, format="#,##0.##", locale=language)
+
+
+class Words:
+    """The glossary in one language, for the templates of long lists (`glossary.STAGES.get(...)`
+    on every row): each label translated once per language and process, not at each use. Renders
+    exactly as the lazy label does (its translation, not escaped again)."""
+
+    def __init__(self, language) -> None:
+        self._language = language
+
+    def __getattr__(self, name: str):
+        value = getattr(glossary, name)
+        if isinstance(value, dict) and any(isinstance(label, LazyString) for label in value.values()):
+            value = {key: Markup(str(label)) for key, label in value.items()}
+        setattr(self, name, value)
+        return value
+
+
+_WORDS: dict[str, Words] = {}
+
+
+def words() -> Words:
+    language = str(get_locale())
+    if language not in _WORDS:
+        _WORDS[language] = Words(language)
+    return _WORDS[language]
 
 
 def score_sentence(score: Score) -> str:
@@ -98,4 +135,4 @@ def csv_cells(row: FixRow, department_names: dict[str, str]) -> list[str]:
 
 def helpers() -> dict:
     return {"score_sentence": score_sentence, "worst_gap": worst_gap, "promise_text": promise_text,
-            "idea_age": age, "fmt_number": number, "department_names": departments.names()}
+            "idea_age": age, "fmt_number": number, "department_names": departments.names(), "glossary": words()}

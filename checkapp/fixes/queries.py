@@ -11,14 +11,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Float, case, cast, func, literal, select
+from sqlalchemy import Float, and_, bindparam, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..glossary import FIX_STATUSES, STAGES
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Photo, Run, utcnow
 from ..stats.counting import counted_answer, counted_mismatch
-from ..stats.queries import promise_figures
+from ..stats.queries import promise_figures, window_params
 from . import scoring
 from .states import UNFINISHED, FixKind, FixState
 
@@ -104,13 +104,46 @@ class Page:
         self.prev_num, self.next_num = page - 1, page + 1
 
 
+# The list's statement depends only on which filters are set, the sort and the stages weighed: it is
+# built once per shape (a few dozen at most) and run with parameters. Building it is most of the cost
+# of a request otherwise. Aliases are made once, with the module.
+_ITEM, _WORST, _WORST_ITEM = (aliased(CheckItem, name="item"), aliased(Answer, name="worst"),
+                              aliased(CheckItem, name="worst_item"))
+_FILTERED = ("department", "stage", "status", "owner", "area")
+_STATEMENTS: dict[tuple, object] = {}
+
+
 def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
-    """The fix list as one SELECT (one row per promise with a counted mismatch), sorted."""
-    stats, newest = promise_figures(since), newest_items()
-    item, worst, worst_item = aliased(CheckItem), aliased(Answer), aliased(CheckItem)
+    """The fix list as one SELECT (one row per promise with a counted mismatch), sorted, and its
+    parameters."""
+    shape = (tuple(bool(getattr(filters, name)) for name in _FILTERED),
+             filters.sort if filters.sort in SORTS else "score", tuple(weights))
+    stmt = _STATEMENTS.get(shape)
+    if stmt is None:
+        if len(_STATEMENTS) > 500:  # weights keyed by unknown stages: never let it grow without end
+            _STATEMENTS.clear()
+        stmt = _STATEMENTS[shape] = _build_select(*shape)
+    params = {**window_params(since), **{f"weight_{i}": float(w) for i, w in enumerate(weights.values())}}
+    for name, active in zip(_FILTERED, shape[0], strict=True):
+        if active:
+            params[name] = getattr(filters, name)
+    if filters.owner:
+        params["owner"] = "%" + _escape_like(filters.owner.lower()) + "%"
+    return stmt, params
+
+
+def _escape_like(text: str) -> str:
+    """What `contains(..., autoescape=True)` does to its value ('/' escapes %, _ and itself)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _build_select(filtered: tuple[bool, ...], sort: str, stages: tuple[str, ...]):
+    stats, newest = promise_figures(), newest_items()
+    item, worst, worst_item = _ITEM, _WORST, _WORST_ITEM
     department = func.coalesce(Fix.department, item.department)
     status = func.coalesce(Fix.status, FixState.OPEN)
-    stage_weight = case(*[(item.stage == s, literal(w, Float)) for s, w in weights.items()],
+    stage_weight = case(*[(item.stage == stage, bindparam(f"weight_{i}", type_=Float))
+                          for i, stage in enumerate(stages)],
                         else_=literal(scoring.UNKNOWN_STAGE_WEIGHT, Float))
     effort_divisor = case(*[(Fix.effort == e, literal(float(d), Float))
                             for e, d in scoring.EFFORT_DIVISORS.items()],
@@ -133,28 +166,30 @@ def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
         .outerjoin(worst, worst.id == stats.c.worst_answer_id)
         .outerjoin(worst_item, worst_item.id == worst.item_id)
     )
-    if filters.department:
-        stmt = stmt.where(department == filters.department)
-    if filters.stage:
-        stmt = stmt.where(item.stage == filters.stage)
-    if filters.status:
-        stmt = stmt.where(status == filters.status)
-    if filters.owner:
-        stmt = stmt.where(func.lower(Fix.owner).contains(filters.owner.lower(), autoescape=True))
-    if filters.area:
-        stmt = stmt.where(Checklist.area == filters.area)
-    orders = {
-        "score": [score.desc()],
-        "severity": [item.severity.desc(), score.desc()],
-        "stage": [_ordered(item.stage, list(STAGES)), score.desc()],
-        "department": [department, score.desc()],
-        "status": [_ordered(status, list(FIX_STATUSES)), score.desc()],
-        "owner": [case((func.coalesce(Fix.owner, "") == "", 1), else_=0), Fix.owner, score.desc()],
-        "last_seen": [stats.c.last_seen.desc(), score.desc()],
-        "due_date": [case((Fix.due_date.is_(None), 1), else_=0), Fix.due_date, score.desc()],
+    conditions = {
+        "department": lambda: department == bindparam("department"),
+        "stage": lambda: item.stage == bindparam("stage"),
+        "status": lambda: status == bindparam("status"),
+        "owner": lambda: func.lower(Fix.owner).like(bindparam("owner"), escape="/"),
+        "area": lambda: Checklist.area == bindparam("area"),
     }
-    return stmt.order_by(*orders.get(filters.sort, orders["score"]), stats.c.last_seen.desc(),
+    stmt = stmt.where(*(conditions[name]() for name, active in zip(_FILTERED, filtered, strict=True) if active))
+    return stmt.order_by(*_sort_order(sort, score, item, department, status, stats), stats.c.last_seen.desc(),
                          stats.c.item_key)
+
+
+def _sort_order(sort: str, score, item, department, status, stats) -> list:
+    orders = {
+        "score": lambda: [score.desc()],
+        "severity": lambda: [item.severity.desc(), score.desc()],
+        "stage": lambda: [_ordered(item.stage, list(STAGES)), score.desc()],
+        "department": lambda: [department, score.desc()],
+        "status": lambda: [_ordered(status, list(FIX_STATUSES)), score.desc()],
+        "owner": lambda: [case((func.coalesce(Fix.owner, "") == "", 1), else_=0), Fix.owner, score.desc()],
+        "last_seen": lambda: [stats.c.last_seen.desc(), score.desc()],
+        "due_date": lambda: [case((Fix.due_date.is_(None), 1), else_=0), Fix.due_date, score.desc()],
+    }
+    return orders[sort]()
 
 
 def _row(rank: int, row, weights: dict[str, float]) -> FixRow:
@@ -176,15 +211,15 @@ def _row(rank: int, row, weights: dict[str, float]) -> FixRow:
 
 def fix_page(filters: Filters, weights: dict[str, float], page: int = 1, per_page: int = 20,
              since: datetime | None = None) -> Page:
-    since = since or recent_since()
-    stmt = fix_select(filters, weights, since).add_columns(func.count().over().label("total"))
+    stmt, params = fix_select(filters, weights, since or recent_since())
+    stmt = stmt.add_columns(func.count().over().label("total"))
     offset = (max(page, 1) - 1) * per_page
-    rows = db.session.execute(stmt.limit(per_page).offset(offset)).all()
+    rows = db.session.execute(stmt.limit(per_page).offset(offset), params).all()
     if not rows and page > 1:  # past the last page: show the last one
-        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()), params)
         page = max(1, math.ceil(total / per_page))
         offset = (page - 1) * per_page
-        rows = db.session.execute(stmt.limit(per_page).offset(offset)).all()
+        rows = db.session.execute(stmt.limit(per_page).offset(offset), params).all()
     total = rows[0].total if rows else 0
     items = [_row(offset + i + 1, row, weights) for i, row in enumerate(rows)]
     return Page(items, page, per_page, total)
@@ -193,9 +228,9 @@ def fix_page(filters: Filters, weights: dict[str, float], page: int = 1, per_pag
 def all_fixes(filters: Filters, weights: dict[str, float], since: datetime | None = None,
               limit: int = 5000) -> list[FixRow]:
     """Every row of the filtered list (CSV, print, share view), capped for safety."""
-    rows = db.session.execute(fix_select(filters, weights, since or recent_since()).limit(limit)).all()
-    items = [_row(i + 1, row, weights) for i, row in enumerate(rows)]
-    return items
+    stmt, params = fix_select(filters, weights, since or recent_since())
+    rows = db.session.execute(stmt.limit(limit), params).all()
+    return [_row(i + 1, row, weights) for i, row in enumerate(rows)]
 
 
 def recent_since(days: int = RECENT_DAYS, now: datetime | None = None) -> datetime:
@@ -204,8 +239,9 @@ def recent_since(days: int = RECENT_DAYS, now: datetime | None = None) -> dateti
 
 def fix_stats(item_key: str, weights: dict[str, float], since: datetime | None = None) -> FixRow | None:
     """The list row of one promise (None when it has no counted mismatch)."""
-    stmt = fix_select(Filters(), weights, since or recent_since())
-    row = db.session.execute(stmt.where(stmt.selected_columns.item_key == item_key)).first()
+    stmt, params = fix_select(Filters(), weights, since or recent_since())
+    stmt = stmt.where(stmt.selected_columns.item_key == bindparam("item_key"))
+    row = db.session.execute(stmt, {**params, "item_key": item_key}).first()
     if row is None:
         return None
     return _row(1, row, weights)

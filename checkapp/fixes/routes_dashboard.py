@@ -31,8 +31,9 @@ def register(bp) -> None:
         by_stage, by_area = dashboard.pass_rates(months)
         nps, nps_months = dashboard.nps_by_month(months)
         open_fixes = dashboard.open_by_department()
-        stage_charts = rate_charts(by_stage, glossary.STAGES, months, labels)
-        area_charts = rate_charts(by_area, glossary.AREAS, months, labels)
+        marks = percent_marks()
+        stage_charts = rate_charts(by_stage, glossary.STAGES, months, labels, marks)
+        area_charts = rate_charts(by_area, glossary.AREAS, months, labels, marks)
         nps_values = [nps_months[m].score if m in nps_months else None for m in months]
         nps_chart = charts.line_chart(_("Recommend score (NPS) by month"), [labels[m] for m in months], nps_values,
                                       low=-100, high=100, desc=_("From −100 to +100, one point per month."),
@@ -65,9 +66,11 @@ def percent_marks() -> list[tuple[float, str]]:
     return [(0, format_percent(0)), (100, format_percent(1))]
 
 
-def rate_charts(rates: dict, labels: dict, months: list[str], names: dict[str, str]) -> list[dict]:
+def rate_charts(rates: dict, labels: dict, months: list[str], names: dict[str, str],
+                marks: list[tuple[float, str]] | None = None) -> list[dict]:
     """Per stage or area that has answers, in glossary order: its figures month by month, and a small
     chart when there are enough months to draw a trend (`svg` None otherwise)."""
+    marks = marks or percent_marks()
     result = []
     for key, label in labels.items():
         if key not in rates:
@@ -75,6 +78,6 @@ def rate_charts(rates: dict, labels: dict, months: list[str], names: dict[str, s
         values = [rates[key][m].percent if m in rates[key] else None for m in months]
         svg = charts.line_chart(_("Pass rate, %(name)s, by month", name=label), [names[m] for m in months], values,
                                 desc=_("Percentage of answers that kept the promise, from 0 to 100."),
-                                y_labels=percent_marks()) if enough_points(values) else None
+                                y_labels=marks) if enough_points(values) else None
         result.append({"key": key, "label": label, "svg": svg, "rates": rates[key]})
     return result

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import case, func, literal_column, select, union_all
+from sqlalchemy import Date, DateTime, bindparam, case, func, literal_column, select, union_all
 
 from ..extensions import db
 from ..models import Answer, Run
@@ -11,19 +11,26 @@ from .counting import counted_answer, counted_mismatch
 from .models import NpsMonth, PromiseDay, PromiseStats, StageMonth
 
 
-def recent_counts(since: datetime):
-    """item_key → checked and failed counts of the runs submitted at or after `since`.
-
-    Exact at any moment: the whole days after `since` come from the day buckets, and the rest of
-    its own day from the answers of the runs submitted in those few hours."""
+def window_params(since: datetime) -> dict:
+    """The parameters of `promise_figures` for a recent window starting at `since`."""
     next_day = since.date() + timedelta(days=1)
+    return {"since": since, "next_day": next_day, "next_midnight": datetime.combine(next_day, time())}
+
+
+def recent_counts():
+    """item_key → checked and failed counts of the runs submitted at or after :since.
+
+    Exact at any moment: the whole days after :since come from the day buckets (from :next_day), and
+    the rest of its own day (until :next_midnight) from the answers of the runs submitted in those
+    few hours. Parameters: `window_params`."""
     whole_days = (select(PromiseDay.item_key, PromiseDay.checked, PromiseDay.failed)
-                  .where(PromiseDay.day >= next_day))
+                  .where(PromiseDay.day >= bindparam("next_day", type_=Date)))
     first_day = (
         select(Answer.item_key, literal_column("1").label("checked"),
                case((counted_mismatch(), 1), else_=0).label("failed"))
         .join(Run, Run.id == Answer.run_id)
-        .where(*counted_answer(), Run.submitted_at >= since, Run.submitted_at < datetime.combine(next_day, time()))
+        .where(*counted_answer(), Run.submitted_at >= bindparam("since", type_=DateTime),
+               Run.submitted_at < bindparam("next_midnight", type_=DateTime))
     )
     both = union_all(whole_days, first_day).subquery("recent_parts")
     return (select(both.c.item_key, func.sum(both.c.checked).label("checked"),
@@ -31,10 +38,11 @@ def recent_counts(since: datetime):
             .group_by(both.c.item_key).subquery("recent"))
 
 
-def promise_figures(since: datetime):
-    """One row per promise with at least one counted mismatch: its run counts, all time and since
-    `since`, when it first and last failed, and its worst mismatch's answer id."""
-    recent = recent_counts(since)
+def promise_figures():
+    """One row per promise with at least one counted mismatch: its run counts, all time and in the
+    recent window (parameters: `window_params`), when it first and last failed, and its worst
+    mismatch's answer id."""
+    recent = recent_counts()
     return (
         select(PromiseStats.item_key, PromiseStats.failed.label("failed_all"),
                PromiseStats.checked.label("checked_all"),
