@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.numbers import format_decimal
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
@@ -25,7 +25,10 @@ def locale() -> str:
 
 
 def number(value: float) -> str:
-    return _number(round(value, 2), get_locale())
+    value = round(value, 2)
+    if not value:  # 0 and -0.0 are equal keys of a cache, yet Babel writes "0" and "-0"
+        return format_decimal(value, format="#,##0.##", locale=get_locale())
+    return _number(value, get_locale())
 
 
 @lru_cache(maxsize=4096)
@@ -33,6 +36,18 @@ def _number(value: float, language) -> str:
     """Babel parses the pattern and looks the locale's symbols up at every call: the same few
     numbers (weights, divisors, rates) come back on every row and every page."""
     return format_decimal(value, format="#,##0.##", locale=language)
+
+
+def day(value: date | datetime) -> str:
+    """What the `dateformat` filter writes (a stored UTC moment on its local day), through a cache:
+    a list shows a few dates, each several times."""
+    local = to_user_timezone(value).date() if isinstance(value, datetime) else value
+    return _day(local, get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, language) -> str:
+    return format_date(value)
 
 
 class Words:
@@ -135,4 +150,5 @@ def csv_cells(row: FixRow, department_names: dict[str, str]) -> list[str]:
 
 def helpers() -> dict:
     return {"score_sentence": score_sentence, "worst_gap": worst_gap, "promise_text": promise_text,
-            "idea_age": age, "fmt_number": number, "department_names": departments.names(), "glossary": words()}
+            "idea_age": age, "fmt_number": number, "department_names": departments.names(), "glossary": words(),
+            "day": day}

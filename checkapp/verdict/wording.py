@@ -4,7 +4,7 @@ observations and gaps into words with a ``Lang`` (see ``verdict/kinds/``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, reduce
+from functools import cache, lru_cache, reduce
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,9 @@ class Lang:
         return self.translations.ngettext(singular, plural, n) % params
 
     def num(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        if not value:  # 0 and -0.0 are equal keys of a cache, yet Babel writes "0" and "-0"
+            return format_decimal(value, locale=self.locale)
+        return _num(value, self.locale)
 
     def quantity(self, value: float, unit: str | None) -> str:
         """ "2 days", "1 jour", "2.5 €": plural-aware for the common time units."""
@@ -70,6 +72,12 @@ class Lang:
 
     def joined(self, parts: list[str]) -> str:
         return reduce(lambda a, b: self._("%(first)s; %(second)s", first=a, second=b), parts)
+
+
+@lru_cache(maxsize=4096)
+def _num(value: float, locale: str) -> str:
+    """Babel parses the locale's pattern at every call; the same few numbers come back on every page."""
+    return format_decimal(value, locale=locale)
 
 
 @cache
