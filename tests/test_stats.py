@@ -334,3 +334,41 @@ def test_the_undo_and_override_signals_are_sent_by_their_services(db, make_check
         review.undo_acceptance(run, manager, "By mistake")
     assert received == [("override", answer, {"actor": manager, "reason": "Misread"}),
                         ("undo", run, {"actor": manager, "reason": "By mistake"})]
+
+
+# --- the fix list's statement, built once per shape and run with parameters ----------------------
+
+@pytest.fixture
+def three_fixes(db, make_checklist, make_run, make_answer, manager):
+    checklist = make_checklist(items=ITEMS[:3])
+    run = make_run(checklists=[checklist], status="submitted", submitted_at=utcnow() - timedelta(days=2))
+    for item in checklist.current_version.items:
+        make_answer(run, item, "mismatch", gap=1.0)
+    review.accept_run(run, manager)
+    db.session.commit()
+    return checklist
+
+
+def test_a_page_past_the_last_shows_the_last_one(three_fixes):
+    weights = scoring.merged_weights()
+    page = queries.fix_page(queries.Filters(), weights, page=7, per_page=2)
+    assert (page.page, page.total, [row.rank for row in page.items]) == (2, 3, [3])
+    first = queries.fix_page(queries.Filters(sort="severity"), weights, page=1, per_page=2)
+    assert [row.severity for row in first.items] == [4, 3] and first.total == 3
+
+
+def test_the_owner_filter_takes_percent_and_underscore_literally(db, three_fixes):
+    from checkapp.fixes import services as fixes
+
+    delivered, label, hotline = three_fixes.current_version.items
+    for item, owner in ((delivered, "Anne_Marie 100%"), (label, "AnneXMarie 1000"), (hotline, "")):
+        fixes.ensure_fix(item.item_key).owner = owner
+    db.session.commit()
+
+    def owners(text):
+        return [row.owner for row in queries.all_fixes(queries.Filters(owner=text), scoring.merged_weights())]
+
+    assert owners("anne_marie") == ["Anne_Marie 100%"]
+    assert owners("100%") == ["Anne_Marie 100%"]
+    assert sorted(owners("anne")) == ["AnneXMarie 1000", "Anne_Marie 100%"]
+    assert owners("/") == []

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Float, and_, bindparam, case, cast, func, literal, select
+from sqlalchemy import Float, Integer, and_, bindparam, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -113,16 +113,17 @@ _FILTERED = ("department", "stage", "status", "owner", "area")
 _STATEMENTS: dict[tuple, object] = {}
 
 
-def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
+def fix_select(filters: Filters, weights: dict[str, float], since: datetime, use: str = "all"):
     """The fix list as one SELECT (one row per promise with a counted mismatch), sorted, and its
-    parameters."""
+    parameters. `use`: "all" (up to :limit rows), "page" (:limit rows from :offset, each with the
+    total count), "count" (how many rows) or "one" (the row of :item_key)."""
     shape = (tuple(bool(getattr(filters, name)) for name in _FILTERED),
              filters.sort if filters.sort in SORTS else "score", tuple(weights))
-    stmt = _STATEMENTS.get(shape)
+    stmt = _STATEMENTS.get((use, *shape))
     if stmt is None:
         if len(_STATEMENTS) > 500:  # weights keyed by unknown stages: never let it grow without end
             _STATEMENTS.clear()
-        stmt = _STATEMENTS[shape] = _build_select(*shape)
+        stmt = _STATEMENTS[(use, *shape)] = _for_use(_build_select(*shape), use)
     params = {**window_params(since), **{f"weight_{i}": float(w) for i, w in enumerate(weights.values())}}
     for name, active in zip(_FILTERED, shape[0], strict=True):
         if active:
@@ -130,6 +131,18 @@ def fix_select(filters: Filters, weights: dict[str, float], since: datetime):
     if filters.owner:
         params["owner"] = "%" + _escape_like(filters.owner.lower()) + "%"
     return stmt, params
+
+
+def _for_use(stmt, use: str):
+    """The same statement object at every request: SQLAlchemy then keeps its cache key too."""
+    if use == "page":
+        return (stmt.add_columns(func.count().over().label("total"))
+                .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+    if use == "one":
+        return stmt.where(stmt.selected_columns.item_key == bindparam("item_key"))
+    if use == "count":
+        return select(func.count()).select_from(stmt.order_by(None).subquery())
+    return stmt.limit(bindparam("limit", type_=Integer))
 
 
 def _escape_like(text: str) -> str:
@@ -211,15 +224,15 @@ def _row(rank: int, row, weights: dict[str, float]) -> FixRow:
 
 def fix_page(filters: Filters, weights: dict[str, float], page: int = 1, per_page: int = 20,
              since: datetime | None = None) -> Page:
-    stmt, params = fix_select(filters, weights, since or recent_since())
-    stmt = stmt.add_columns(func.count().over().label("total"))
+    stmt, params = fix_select(filters, weights, since or recent_since(), use="page")
     offset = (max(page, 1) - 1) * per_page
-    rows = db.session.execute(stmt.limit(per_page).offset(offset), params).all()
+    rows = db.session.execute(stmt, {**params, "limit": per_page, "offset": offset}).all()
     if not rows and page > 1:  # past the last page: show the last one
-        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()), params)
+        count, params = fix_select(filters, weights, since or recent_since(), use="count")
+        total = db.session.scalar(count, params)
         page = max(1, math.ceil(total / per_page))
         offset = (page - 1) * per_page
-        rows = db.session.execute(stmt.limit(per_page).offset(offset), params).all()
+        rows = db.session.execute(stmt, {**params, "limit": per_page, "offset": offset}).all()
     total = rows[0].total if rows else 0
     items = [_row(offset + i + 1, row, weights) for i, row in enumerate(rows)]
     return Page(items, page, per_page, total)
@@ -229,7 +242,7 @@ def all_fixes(filters: Filters, weights: dict[str, float], since: datetime | Non
               limit: int = 5000) -> list[FixRow]:
     """Every row of the filtered list (CSV, print, share view), capped for safety."""
     stmt, params = fix_select(filters, weights, since or recent_since())
-    rows = db.session.execute(stmt.limit(limit), params).all()
+    rows = db.session.execute(stmt, {**params, "limit": limit}).all()
     return [_row(i + 1, row, weights) for i, row in enumerate(rows)]
 
 
@@ -239,8 +252,7 @@ def recent_since(days: int = RECENT_DAYS, now: datetime | None = None) -> dateti
 
 def fix_stats(item_key: str, weights: dict[str, float], since: datetime | None = None) -> FixRow | None:
     """The list row of one promise (None when it has no counted mismatch)."""
-    stmt, params = fix_select(Filters(), weights, since or recent_since())
-    stmt = stmt.where(stmt.selected_columns.item_key == bindparam("item_key"))
+    stmt, params = fix_select(Filters(), weights, since or recent_since(), use="one")
     row = db.session.execute(stmt, {**params, "item_key": item_key}).first()
     if row is None:
         return None

@@ -10,7 +10,6 @@ from flask import render_template
 from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 
-from .. import glossary
 from ..coverage import queries as coverage
 from ..departments import services as departments
 from ..insights import present as insights_present
@@ -31,9 +30,9 @@ def register(bp) -> None:
         by_stage, by_area = dashboard.pass_rates(months)
         nps, nps_months = dashboard.nps_by_month(months)
         open_fixes = dashboard.open_by_department()
-        marks = percent_marks()
-        stage_charts = rate_charts(by_stage, glossary.STAGES, months, labels, marks)
-        area_charts = rate_charts(by_area, glossary.AREAS, months, labels, marks)
+        marks, words = percent_marks(), present.words()
+        stage_charts = rate_charts(by_stage, words.STAGES, months, labels, marks)
+        area_charts = rate_charts(by_area, words.AREAS, months, labels, marks)
         nps_values = [nps_months[m].score if m in nps_months else None for m in months]
         nps_chart = charts.line_chart(_("Recommend score (NPS) by month"), [labels[m] for m in months], nps_values,
                                       low=-100, high=100, desc=_("From −100 to +100, one point per month."),
@@ -71,13 +70,14 @@ def rate_charts(rates: dict, labels: dict, months: list[str], names: dict[str, s
     """Per stage or area that has answers, in glossary order: its figures month by month, and a small
     chart when there are enough months to draw a trend (`svg` None otherwise)."""
     marks = marks or percent_marks()
+    desc = _("Percentage of answers that kept the promise, from 0 to 100.")
+    points = [names[m] for m in months]
     result = []
     for key, label in labels.items():
         if key not in rates:
             continue
         values = [rates[key][m].percent if m in rates[key] else None for m in months]
-        svg = charts.line_chart(_("Pass rate, %(name)s, by month", name=label), [names[m] for m in months], values,
-                                desc=_("Percentage of answers that kept the promise, from 0 to 100."),
+        svg = charts.line_chart(_("Pass rate, %(name)s, by month", name=label), points, values, desc=desc,
                                 y_labels=marks) if enough_points(values) else None
         result.append({"key": key, "label": label, "svg": svg, "rates": rates[key]})
     return result
