@@ -372,3 +372,45 @@ def test_the_owner_filter_takes_percent_and_underscore_literally(db, three_fixes
     assert owners("100%") == ["Anne_Marie 100%"]
     assert sorted(owners("anne")) == ["AnneXMarie 1000", "Anne_Marie 100%"]
     assert owners("/") == []
+
+
+def test_reviewers_accepting_runs_of_the_same_promises_at_once_add_up(app, db, make_checklist, make_run,
+                                                                     make_answer, manager):
+    """Each acceptance in its own request and transaction, started together, the first ones held open:
+    the counters are added in place and the promise rows locked, so nothing is lost or counted twice."""
+    import threading
+    import time
+
+    checklist = make_checklist(items=ITEMS)
+    run_ids = []
+    for n in range(6):
+        run = make_run(checklists=[checklist], status="submitted", title=f"Run {n}",
+                       submitted_at=utcnow() - timedelta(days=n % 2, hours=n), recommend_score=n + 4)
+        for position, item in enumerate(checklist.current_version.items):
+            make_answer(run, item, "mismatch" if (n + position) % 3 == 0 else "pass", gap=float(n))
+        run_ids.append(run.id)
+    reviewer_id, results = manager.id, []
+
+    def accept(run_id, hold):
+        with app.test_request_context("/", method="POST"):
+            from checkapp.models import User
+            try:
+                review.accept_run(_db.session.get(Run, run_id), _db.session.get(User, reviewer_id))
+                time.sleep(hold)
+                _db.session.commit()
+                results.append("accepted")
+            except Exception as error:  # reported below
+                _db.session.rollback()
+                results.append(repr(error))
+
+    threads = [threading.Thread(target=accept, args=(run_id, 0.3 if n < 3 else 0.0))
+               for n, run_id in enumerate(run_ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == ["accepted"] * 6
+    db.session.rollback()
+    maintained, rebuilt = maintained_equals_rebuilt()
+    assert maintained == rebuilt
+    assert sum(row[1] for row in maintained["promise_stats"]) == 6 * len(ITEMS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import signals
 from ..extensions import db
@@ -40,11 +41,12 @@ def apply_accepted_run(run: Run, *, actor: User | None = None) -> None:
     sent = []
     for key, outcome in outcome_by_key.items():
         fix = fixes.get(key)
-        if fix is None:
-            if outcome == MISMATCH:
-                fix = new_fix(key)
-                db.session.add(fix)
+        if fix is None and outcome == MISMATCH:
+            fix, opened = _open_fix(key)
+            if opened:
                 sent.append((signals.fix_opened, fix))
+                continue
+        if fix is None:
             continue
         signal = _judge(fix, outcome, observed_at[key], run, now)
         if signal is not None:
@@ -52,6 +54,19 @@ def apply_accepted_run(run: Run, *, actor: User | None = None) -> None:
     db.session.flush()
     for signal, fix in sent:
         signal.send(fix, run=run, actor=actor)
+
+
+def _open_fix(item_key: str) -> tuple[Fix, bool]:
+    """(a new open fix for the promise, True), or (the fix another reviewer's acceptance opened for it
+    meanwhile, False): two runs failing a new promise may be accepted at the same moment, and the
+    promise has one fix (its key is unique), so the second insert waits for the first and yields."""
+    fix = new_fix(item_key)
+    try:
+        with db.session.begin_nested():
+            db.session.add(fix)
+    except IntegrityError:
+        return db.session.scalar(select(Fix).where(Fix.item_key == item_key)), False
+    return fix, True
 
 
 def _run_outcomes(run: Run) -> tuple[dict[str, str], dict[str, datetime]]:
