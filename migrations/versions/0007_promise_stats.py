@@ -3,7 +3,7 @@ and NPS per month, filled from the answers already there (what `flask --app chec
 computes, in plain SQL: a migration does not import the application's code)
 
 Revision ID: 0007_promise_stats
-Revises: 0004_mail
+Revises: 0005_departments
 Create Date: 2026-12-02 13:26:24.470524
 
 """
@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_promise_stats'
-down_revision = '0004_mail'
+# Made on 0004_mail beside 0006_webhooks and 0005_departments, which landed first: it follows them (one head).
+down_revision = '0005_departments'
 branch_labels = None
 depends_on = None
 
