@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from babel.numbers import format_decimal
 from flask_babel import format_date, get_locale, ngettext, to_user_timezone
@@ -20,15 +20,17 @@ from .queries import FixRow
 from .scoring import Score
 
 
-def locale() -> str:
-    return current_locale()
+def locale(language=None) -> str:
+    """"fr", "en": the language of the page (of the Babel `language` when given)."""
+    return language.language if language is not None else current_locale()
 
 
-def number(value: float) -> str:
+def number(value: float, language=None) -> str:
+    language = language or get_locale()
     value = round(value, 2)
     if not value:  # 0 and -0.0 are equal keys of a cache, yet Babel writes "0" and "-0"
-        return format_decimal(value, format="#,##0.##", locale=get_locale())
-    return _number(value, get_locale())
+        return format_decimal(value, format="#,##0.##", locale=language)
+    return _number(value, language)
 
 
 @lru_cache(maxsize=4096)
@@ -38,11 +40,11 @@ def _number(value: float, language) -> str:
     return format_decimal(value, format="#,##0.##", locale=language)
 
 
-def day(value: date | datetime) -> str:
+def day(value: date | datetime, language=None) -> str:
     """What the `dateformat` filter writes (a stored UTC moment on its local day), through a cache:
     a list shows a few dates, each several times."""
     local = to_user_timezone(value).date() if isinstance(value, datetime) else value
-    return _day(local, get_locale())
+    return _day(local, language or get_locale())
 
 
 @lru_cache(maxsize=4096)
@@ -69,40 +71,41 @@ class Words:
 _WORDS: dict[str, Words] = {}
 
 
-def words() -> Words:
-    language = str(get_locale())
+def words(language=None) -> Words:
+    language = str(language or get_locale())
     if language not in _WORDS:
         _WORDS[language] = Words(language)
     return _WORDS[language]
 
 
-def score_sentence(score: Score) -> str:
+def score_sentence(score: Score, language=None) -> str:
     """E.g. "severity 4 × failed in 3 recent runs out of 4 (75 %) × Delivery stage 1.3 ÷ effort Medium 2 = 1.95"."""
-    stage = glossary.STAGES.get(score.stage, score.stage or "?")
+    labels = words(language)  # the lazy labels would be translated again at every row
+    stage = labels.STAGES.get(score.stage, score.stage or "?")
     return ngettext("severity %(severity)s × failed in %(num)s recent run out of %(checked)s (%(percent)s %%) "
                     "× %(stage)s stage %(weight)s ÷ effort %(effort)s %(divisor)s = %(score)s",
                     "severity %(severity)s × failed in %(num)s recent runs out of %(checked)s (%(percent)s %%) "
                     "× %(stage)s stage %(weight)s ÷ effort %(effort)s %(divisor)s = %(score)s",
                     score.failed, severity=score.severity, checked=score.checked, percent=score.percent,
-                    stage=stage, weight=number(score.stage_weight), effort=glossary.EFFORTS[score.effort],
-                    divisor=score.effort_divisor, score=number(score.value))
+                    stage=stage, weight=number(score.stage_weight, language), effort=labels.EFFORTS[score.effort],
+                    divisor=score.effort_divisor, score=number(score.value, language))
 
 
-def worst_gap(row: FixRow) -> str:
+def worst_gap(row: FixRow, language=None) -> str:
     """The worst observed gap in words, via verdict.describe (falls back to the number)."""
     if not row.worst:
         return ""
     w = row.worst
     try:
         return verdict.describe(verdict.Verdict(verdict.MISMATCH, w["gap"], w["detail"]), w["kind"],
-                                w["expected"], w["unit"], locale())
+                                w["expected"], w["unit"], locale(language))
     except (KeyError, TypeError, ValueError):
-        return number(w["gap"]) if w["gap"] is not None else _("flagged as a mismatch")
+        return number(w["gap"], language) if w["gap"] is not None else _("flagged as a mismatch")
 
 
-def promise_text(row: FixRow) -> str:
+def promise_text(row: FixRow, language=None) -> str:
     try:
-        expected = verdict.describe_promise(row.kind, row.expected, row.unit, locale())
+        expected = verdict.describe_promise(row.kind, row.expected, row.unit, locale(language))
     except verdict.VerdictError:
         expected = ""
     return " — ".join(part for part in (row.promise, expected) if part)
@@ -148,7 +151,13 @@ def csv_cells(row: FixRow, department_names: dict[str, str]) -> list[str]:
     ]
 
 
-def helpers() -> dict:
-    return {"score_sentence": score_sentence, "worst_gap": worst_gap, "promise_text": promise_text,
-            "idea_age": age, "fmt_number": number, "department_names": departments.names(), "glossary": words(),
-            "day": day}
+def helpers(department_names: dict[str, str] | None = None) -> dict:
+    """What the fixes templates use, bound to the page's language (looked up once, not at each row);
+    pass `department_names` when the view has them already."""
+    language = get_locale()
+    return {"score_sentence": partial(score_sentence, language=language),
+            "worst_gap": partial(worst_gap, language=language),
+            "promise_text": partial(promise_text, language=language), "idea_age": age,
+            "fmt_number": partial(number, language=language), "glossary": words(language),
+            "day": partial(day, language=language),
+            "department_names": departments.names() if department_names is None else department_names}

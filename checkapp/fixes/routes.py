@@ -26,14 +26,15 @@ PER_PAGE = 20
 IDEAS_PER_PAGE = 20
 
 
-def read_filters(args) -> queries.Filters:
+def read_filters(args, department_names: dict[str, str] | None = None) -> queries.Filters:
     """The list's filters from the query string; unknown values are ignored."""
     def pick(name, allowed):
         value = args.get(name, "")
         return value if value in allowed else ""
 
     return queries.Filters(
-        department=pick("department", departments.names()), stage=pick("stage", glossary.STAGES),
+        department=pick("department", departments.names() if department_names is None else department_names),
+        stage=pick("stage", glossary.STAGES),
         status=pick("status", glossary.FIX_STATUSES), owner=args.get("owner", "").strip()[:120],
         area=pick("area", glossary.AREAS), kind=pick("kind", tuple(FixKind)),
         sort=pick("sort", queries.SORTS) or "score",
@@ -43,7 +44,8 @@ def read_filters(args) -> queries.Filters:
 @bp.get("/fixes")
 @manager_required
 def index():
-    filters = read_filters(request.args)
+    names = departments.names()
+    filters = read_filters(request.args, names)
     weights = services.stage_weights()
     page = queries.fix_page(filters, weights, page=request.args.get("page", 1, type=int), per_page=PER_PAGE) \
         if filters.kind in ("", FixKind.MISMATCH) else None
@@ -52,7 +54,7 @@ def index():
         ideas = db.paginate(queries.ideas_select(filters), page=request.args.get("ideas_page", 1, type=int),
                             per_page=IDEAS_PER_PAGE, error_out=False)
     return render_template("fixes/index.html", page=page, ideas=ideas, filters=filters,
-                           sorts=sort_labels(), button=ButtonForm(), **present.helpers())
+                           sorts=sort_labels(), button=ButtonForm(), **present.helpers(department_names=names))
 
 
 def sort_labels() -> dict:

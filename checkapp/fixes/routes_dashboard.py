@@ -5,9 +5,10 @@ otherwise the figures alone. Nothing is folded away."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from flask import render_template
-from flask_babel import format_date, format_percent
+from flask_babel import format_date, format_percent, get_locale
 from flask_babel import gettext as _
 
 from ..coverage import queries as coverage
@@ -48,7 +49,8 @@ def register(bp) -> None:
             stale_days=stale_days, months=months, month_labels=labels, signed=charts.signed,
             stage_charts=stage_charts, area_charts=area_charts,
             nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
-            overdue=dashboard.overdue_fixes(), headline=headline(), **present.helpers(), **insights_present.helpers())
+            overdue=dashboard.overdue_fixes(), headline=headline(), **present.helpers(department_names=names),
+            **insights_present.helpers())
 
 
 def enough_points(values: list) -> bool:
@@ -57,7 +59,13 @@ def enough_points(values: list) -> bool:
 
 def month_labels(months: list[str]) -> dict[str, str]:
     """'2025-12' → "déc. 2025" / "Dec 2025", in the user's language."""
-    return {m: format_date(date(int(m[:4]), int(m[5:7]), 1), "MMM yyyy") for m in months}
+    language = get_locale()
+    return {m: month_label(m, language) for m in months}
+
+
+@lru_cache(maxsize=512)
+def month_label(month: str, language) -> str:
+    return format_date(date(int(month[:4]), int(month[5:7]), 1), "MMM yyyy")
 
 
 def percent_marks() -> list[tuple[float, str]]:
