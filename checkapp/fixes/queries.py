@@ -17,11 +17,12 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..glossary import FIX_STATUSES, STAGES
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Photo, Run, utcnow
-from ..stats.counting import counted_answer, counted_mismatch
+from ..stats.counting import COUNTED_STATUS, counted_answer, counted_mismatch, month_bucket  # noqa: F401
 from ..stats.queries import promise_figures, window_params
 from . import scoring
 from .states import UNFINISHED, FixKind, FixState
 
+# COUNTED_STATUS and month_bucket live in checkapp/stats/counting.py; other areas import them from here too.
 RECENT_DAYS = 90
 OPEN_STATUSES = UNFINISHED
 SORTS = ("score", "severity", "stage", "department", "status", "owner", "last_seen", "due_date")
