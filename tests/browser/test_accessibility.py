@@ -130,6 +130,7 @@ def log_in(page, role):
 def test_main_pages_of_each_role_pass_wcag_21_aa_with_44_px_targets(open_phone, live_server, db, demo):
     mine, invited = demo["mine"], demo["invited"]
     submitted = db.session.scalar(select(Run).where(Run.status == "submitted").limit(1))
+    accepted = db.session.scalar(select(Run).where(Run.status == "accepted").limit(1))  # its acceptance can be undone
     fix = db.session.scalar(select(Fix).where(Fix.kind == "mismatch").limit(1))
     checklist = db.session.scalar(select(Checklist).limit(1))
     programme = db.session.scalar(select(Programme).limit(1))
@@ -138,7 +139,8 @@ def test_main_pages_of_each_role_pass_wcag_21_aa_with_44_px_targets(open_phone, 
     tester.goto(f"/i/{demo['token']}")
     visits = (
         (anonymous, ("/login",)),
-        (manager, ("/runs", "/review", f"/review/runs/{submitted.id}", "/fixes", f"/fixes/{fix.id}", "/fixes/print",
+        (manager, ("/runs", "/review", f"/review/runs/{submitted.id}", f"/review/runs/{accepted.id}", "/fixes",
+                   f"/fixes/{fix.id}", "/fixes/print",
                    "/dashboard", "/checklists/", f"/checklists/{checklist.id}", "/checklists/library", "/staff",
                    f"/runs/{invited.id}/invites", "/invites/panel", "/fixes/shares", "/fixes/ideas/new",
                    "/runs/new", f"/runs/{submitted.id}/report", "/departments", "/departments/logistics",
