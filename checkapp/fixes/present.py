@@ -5,6 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache, partial
 
 from babel.numbers import format_decimal
+from flask import url_for
 from flask_babel import format_date, get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
@@ -68,14 +69,15 @@ class Words:
         return value
 
 
-_WORDS: dict[str, Words] = {}
+_WORDS: dict[object, Words] = {}
 
 
 def words(language=None) -> Words:
-    language = str(language or get_locale())
-    if language not in _WORDS:
-        _WORDS[language] = Words(language)
-    return _WORDS[language]
+    language = language or get_locale()
+    found = _WORDS.get(language)  # a Babel Locale is hashable: no str() at every row
+    if found is None:
+        found = _WORDS[language] = Words(str(language))
+    return found
 
 
 def score_sentence(score: Score, language=None) -> str:
@@ -151,6 +153,16 @@ def csv_cells(row: FixRow, department_names: dict[str, str]) -> list[str]:
     ]
 
 
+def fix_links():
+    """fix id → the address of its page, as url_for writes it, built once per page rather than at
+    every card (url_for is the dearest call of a card)."""
+    sample = url_for("fixes.detail", fix_id=1)
+    if not sample.endswith("/1"):  # a rule that is not …/<id> any more: ask url_for each time
+        return lambda fix_id: url_for("fixes.detail", fix_id=fix_id)
+    prefix = sample[:-1]
+    return lambda fix_id: f"{prefix}{int(fix_id)}"
+
+
 def helpers(department_names: dict[str, str] | None = None) -> dict:
     """What the fixes templates use, bound to the page's language (looked up once, not at each row);
     pass `department_names` when the view has them already."""
@@ -159,5 +171,5 @@ def helpers(department_names: dict[str, str] | None = None) -> dict:
             "worst_gap": partial(worst_gap, language=language),
             "promise_text": partial(promise_text, language=language), "idea_age": age,
             "fmt_number": partial(number, language=language), "glossary": words(language),
-            "day": partial(day, language=language),
+            "day": partial(day, language=language), "fix_link": fix_links(),
             "department_names": departments.names() if department_names is None else department_names}
