@@ -3,7 +3,7 @@ and NPS per month, filled from the answers already there (what `flask --app chec
 computes, in plain SQL: a migration does not import the application's code)
 
 Revision ID: 0007_promise_stats
-Revises: 0005_departments
+Revises: 0010_privacy
 Create Date: 2026-12-02 13:26:24.470524
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_promise_stats'
-# Made on 0004_mail beside 0006_webhooks and 0005_departments, which landed first: it follows them (one head).
-down_revision = '0005_departments'
+# Made on 0004_mail; the migrations that landed first (0006, 0005, 0008, 0011, 0012, 0010) come before it: one head.
+down_revision = '0010_privacy'
 branch_labels = None
 depends_on = None
 
