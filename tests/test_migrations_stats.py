@@ -18,9 +18,17 @@ def fresh_app(tmp_path):
     return create_app(config.for_tests(str(tmp_path)))
 
 
+def revision_before(revision: str) -> str:
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
+
+
 def test_the_migration_fills_the_statistics_from_existing_answers(fresh_app):
     with fresh_app.app_context():
-        upgrade(revision="0004_mail")
+        upgrade(revision=revision_before("0007_promise_stats"))
         checklist = Checklist(area="delivery")
         version = ChecklistVersion(checklist=checklist, number=1, name="Delivery")
         for position, (stage, department) in enumerate((("delivery", "logistics"), ("support", "web"))):
