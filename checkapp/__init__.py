@@ -158,6 +158,8 @@ def connect_receivers() -> None:
     signals.run_accepted.connect(stats.on_run_accepted)
     signals.answer_overridden.connect(stats.on_answer_overridden)
     signals.run_acceptance_undone.connect(stats.on_acceptance_undone)
+    signals.run_submitted.connect(stats.on_run_submitted)
+    signals.run_sent_back.connect(stats.on_run_sent_back)
     # People told by email (checkapp/notify).
     signals.run_submitted.connect(notify.on_run_submitted)
     signals.run_sent_back.connect(notify.on_run_sent_back)

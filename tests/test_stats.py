@@ -5,13 +5,17 @@ import random
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 
 from checkapp import signals
+from checkapp.coverage import queries as coverage
 from checkapp.extensions import db as _db
 from checkapp.fixes import dashboard, queries, scoring
+from checkapp.insights import queries as insights
+from checkapp.insights.periods import Period
 from checkapp.models import Answer, CheckItem, ChecklistVersion, ReviewAction, Run, utcnow
 from checkapp.review import services as review
+from checkapp.runs import services as runs
 from checkapp.stats import services as stats
 from checkapp.stats.models import PromiseStats
 
@@ -102,6 +106,33 @@ def reference_rates(months: list[str]) -> tuple[dict, dict]:
     return by_stage, nps
 
 
+def stage_rates(start: datetime, end: datetime) -> dict:
+    rates = insights.pass_rates_by_stage(Period(start, end))
+    return {stage: (rate.passes, rate.mismatches) for stage, rate in rates.items()}
+
+
+def reference_stage_rates(start: datetime, end: datetime) -> dict:
+    """The dashboard headline's pass rates per stage, as insights counted them from the answers."""
+    passes = func.sum(case((Answer.outcome == "pass", 1), else_=0))
+    bad = func.sum(case((and_(Answer.outcome == "mismatch", Answer.override_reason.is_(None)), 1), else_=0))
+    rows = _db.session.execute(
+        select(CheckItem.stage, passes, bad).select_from(Answer).join(Run, Run.id == Answer.run_id)
+        .join(CheckItem, CheckItem.id == Answer.item_id)
+        .where(Run.status == "accepted", Answer.is_current.is_(True), Answer.outcome.in_(("pass", "mismatch")),
+               Run.submitted_at >= start, Run.submitted_at < end).group_by(CheckItem.stage))
+    return {stage: (int(p or 0), int(b or 0)) for stage, p, b in rows}
+
+
+def reference_stale_count(cutoff: datetime) -> int:
+    """Coverage's stale promises counted from every answer (its query before the statistics)."""
+    items = coverage.promises()
+    last = (select(Answer.item_key, func.max(Run.submitted_at).label("checked_at"))
+            .join(Run, Run.id == Answer.run_id).where(coverage.checks()).group_by(Answer.item_key).subquery())
+    return _db.session.scalar(
+        select(func.count()).select_from(items).outerjoin(last, last.c.item_key == items.c.item_key)
+        .where(or_(last.c.checked_at.is_(None), last.c.checked_at < cutoff)))
+
+
 def shown_rates(months: list[str]) -> tuple[dict, dict]:
     by_stage, _by_area = dashboard.pass_rates(months)
     _total, nps = dashboard.nps_by_month(months)
@@ -158,9 +189,14 @@ def open_mismatches(run):
 def step(rng, run, reviewer):
     """One review move on a run, picked at random among those its state allows."""
     mismatches = open_mismatches(run)
-    if run.status == "submitted":
-        if mismatches and rng.random() < 0.35:
+    roll = rng.random()
+    if run.status == "returned":
+        runs.submit_run(run, recommend_score=rng.choice((None, 3, 9)), comment="Checked again", actor=None)
+    elif run.status == "submitted":
+        if mismatches and roll < 0.3:
             review.override_mismatch(rng.choice(mismatches), reviewer, "The tester misread the promise")
+        elif roll < 0.45:
+            review.return_run(run, reviewer, "Add the carrier's name", [])
         else:
             review.accept_run(run, reviewer)
     elif mismatches and rng.random() < 0.25:
@@ -196,9 +232,11 @@ def test_maintained_statistics_equal_a_rebuild_and_the_answers_after_random_revi
             assert maintained == rebuilt, f"after step {number}"
             for since in boundaries(runs):
                 assert listed_figures(since) == reference_figures(since), since
+                assert stage_rates(since, utcnow()) == reference_stage_rates(since, utcnow()), since
+                assert coverage.stale_count(since) == reference_stale_count(since), since
             assert shown_rates(months) == reference_rates(months)
     actions = {action for (action,) in db.session.execute(select(ReviewAction.action))}
-    assert {"accept", "override", "undo_accept"} <= actions
+    assert {"accept", "override", "undo_accept", "return", "resubmit"} <= actions
     assert db.session.scalar(select(PromiseStats).limit(1)) is not None  # something is counted
 
 
@@ -217,7 +255,10 @@ def test_a_promise_leaves_the_list_when_the_acceptance_of_its_only_failing_run_i
     review.undo_acceptance(run, manager, "Wrong shop")
     db.session.commit()
     assert queries.all_fixes(queries.Filters(), scoring.merged_weights()) == []
-    assert stats.snapshot() == {"promise_stats": [], "promise_day": [], "stage_month": [], "nps_month": []}
+    counted = {table: rows for table, rows in stats.snapshot().items() if table != "promise_check"}
+    assert counted == {"promise_stats": [], "promise_day": [], "stage_month": [], "stage_day": [], "nps_month": []}
+    # Back in the review queue, the run is still a check of its promise (coverage counts sent runs).
+    assert stats.snapshot()["promise_check"] == [(item.item_key, run.submitted_at)]
     assert dashboard.nps_by_month(dashboard.last_months())[0].answers == 0
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import Date, and_, cast, func
 
 from ..extensions import db
 from ..models import Answer, Run
-from ..runs.states import RunState
-from ..verdict import MISMATCH, PASS
+from ..runs.states import DONE, RunState
+from ..verdict import MISMATCH, NA, PASS
 
 COUNTED_STATUS = RunState.ACCEPTED
 CHECKED_OUTCOMES = (PASS, MISMATCH)
@@ -28,6 +28,12 @@ def counted_mismatch():
 def counted_answer():
     """Where-clause parts for current pass/mismatch answers of counted runs (join Run first)."""
     return (Run.status == COUNTED_STATUS, Answer.is_current.is_(True), Answer.outcome.in_(CHECKED_OUTCOMES))
+
+
+def check():
+    """Where-clause for the answers that count as a check of their promise (join Run first): current,
+    not "not applicable", in a sent run (submitted or accepted). Coverage's definition."""
+    return and_(Run.status.in_(DONE), Answer.is_current.is_(True), Answer.outcome != NA)
 
 
 def is_counted_mismatch(outcome: str, override_reason: str | None) -> bool:

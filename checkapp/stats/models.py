@@ -61,3 +61,22 @@ class NpsMonth(db.Model):
     answers: Mapped[int] = mapped_column(default=0)
     promoters: Mapped[int] = mapped_column(default=0)  # 9–10
     detractors: Mapped[int] = mapped_column(default=0)  # 0–6
+
+
+class StageDay(db.Model):
+    """Counted answers of one day by the answered item's journey stage: pass rates over any window of
+    days (the dashboard's last 30 days against the 30 before) sum whole days from here."""
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    answers: Mapped[int] = mapped_column(default=0)
+    passes: Mapped[int] = mapped_column(default=0)
+    mismatches: Mapped[int] = mapped_column(default=0)
+
+
+class PromiseCheck(db.Model):
+    """When a promise was last checked: the latest submission of a sent run (submitted or accepted)
+    holding a current answer for it other than "not applicable" (coverage's definition of a check)."""
+
+    item_key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    last_checked_at: Mapped[datetime]

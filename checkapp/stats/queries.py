@@ -1,14 +1,16 @@
-"""Reading the statistics tables: the fix list's figures per promise, the dashboard's per month."""
+"""Reading the statistics tables: the fix list's figures per promise, the dashboard's per month, pass
+rates per stage over any window, and the promises not checked lately."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Date, DateTime, bindparam, case, func, literal_column, select, union_all
+from sqlalchemy import Date, DateTime, bindparam, case, func, literal_column, or_, select, union_all
 
 from ..extensions import db
-from ..models import Answer, Run
+from ..models import Answer, CheckItem, Run
+from ..verdict import PASS
 from .counting import counted_answer, counted_mismatch
-from .models import NpsMonth, PromiseDay, PromiseStats, StageMonth
+from .models import NpsMonth, PromiseCheck, PromiseDay, PromiseStats, StageDay, StageMonth
 
 
 def window_params(since: datetime) -> dict:
@@ -68,3 +70,47 @@ def stage_months(first_month: str) -> list:
 
 def nps_months(first_month: str) -> list[NpsMonth]:
     return list(db.session.scalars(select(NpsMonth).where(NpsMonth.month >= first_month)))
+
+
+def stage_window(start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+    """{stage: (passes, mismatches)} of the counted answers of runs submitted in [start, end), for the
+    stages with at least one counted answer. Exact at any moment: whole days from the day buckets, the
+    hours of the first and the last day from the answers of the runs submitted in those hours."""
+    first_whole = start.date() + timedelta(days=1)
+    last_whole = end.date() - timedelta(days=1)
+    found: dict[str, list[int]] = {}
+    if first_whole <= last_whole:
+        for row in db.session.execute(
+                select(StageDay.stage, func.sum(StageDay.answers), func.sum(StageDay.passes),
+                       func.sum(StageDay.mismatches))
+                .where(StageDay.day >= first_whole, StageDay.day <= last_whole).group_by(StageDay.stage)):
+            found[row[0]] = [int(row[1]), int(row[2]), int(row[3])]
+    for low, high in _edges(start, end, first_whole, last_whole):
+        for row in db.session.execute(
+                select(CheckItem.stage, func.count(), func.sum(case((Answer.outcome == PASS, 1), else_=0)),
+                       func.sum(case((counted_mismatch(), 1), else_=0)))
+                .select_from(Answer).join(Run, Run.id == Answer.run_id).join(CheckItem, CheckItem.id == Answer.item_id)
+                .where(*counted_answer(), Run.submitted_at >= low, Run.submitted_at < high)
+                .group_by(CheckItem.stage)):
+            counts = found.setdefault(row[0], [0, 0, 0])
+            for index, value in enumerate(row[1:]):
+                counts[index] += int(value or 0)
+    return {stage: (counts[1], counts[2]) for stage, counts in found.items() if counts[0] > 0}
+
+
+def _edges(start: datetime, end: datetime, first_whole, last_whole) -> list[tuple[datetime, datetime]]:
+    """The parts of [start, end) outside the whole days first_whole..last_whole."""
+    if first_whole > last_whole:
+        edges = [(start, end)]
+    else:
+        edges = [(start, datetime.combine(first_whole, time())),
+                 (datetime.combine(last_whole + timedelta(days=1), time()), end)]
+    return [(low, high) for low, high in edges if low < high]
+
+
+def unchecked_since(promises, cutoff: datetime):
+    """Of `promises` (a subquery with an item_key column), how many were not checked since `cutoff`,
+    never checked included."""
+    return (select(func.count()).select_from(promises)
+            .outerjoin(PromiseCheck, PromiseCheck.item_key == promises.c.item_key)
+            .where(or_(PromiseCheck.last_checked_at.is_(None), PromiseCheck.last_checked_at < cutoff)))

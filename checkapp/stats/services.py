@@ -18,10 +18,12 @@ from sqlalchemy import bindparam, case, delete, func, insert, select, update
 
 from ..extensions import db
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Run
-from ..verdict import PASS
+from ..runs.states import DONE
+from ..verdict import NA, PASS
 from .counting import (
     CHECKED_OUTCOMES,
     COUNTED_STATUS,
+    check,
     counted_answer,
     counted_mismatch,
     day_bucket,
@@ -30,9 +32,9 @@ from .counting import (
     month_bucket,
     month_of,
 )
-from .models import NpsMonth, PromiseDay, PromiseStats, StageMonth
+from .models import NpsMonth, PromiseCheck, PromiseDay, PromiseStats, StageDay, StageMonth
 
-TABLES = (PromiseStats, PromiseDay, StageMonth, NpsMonth)
+TABLES = (PromiseStats, PromiseDay, StageMonth, StageDay, NpsMonth, PromiseCheck)
 EXTREMES = ("first_failed_at", "last_failed_at", "worst_answer_id", "worst_gap", "worst_at")
 
 
@@ -77,6 +79,16 @@ def on_answer_overridden(answer: Answer, **_details) -> None:
     apply(removed=[replace(entry, failed=True) for entry in now], added=now)
 
 
+def on_run_submitted(run: Run, **_details) -> None:
+    """`run_submitted`: each promise the run answered (other than "not applicable") was checked then."""
+    add_checks(run)
+
+
+def on_run_sent_back(run: Run, **_details) -> None:
+    """`run_sent_back`: the run is no longer a check of its promises until it is sent again."""
+    remove_checks(run)
+
+
 def count_run(run: Run, sign: int) -> None:
     """Add (+1) or take away (-1) everything a run counts: its answers, its recommend score."""
     entries = _counted_answers(run, Answer.run_id == run.id)
@@ -89,6 +101,46 @@ def count_answer(answer: Answer) -> None:
     tests, imports); the workflow never does that, an accepted run's answers do not change."""
     if answer.run.status == COUNTED_STATUS:
         apply(removed=[], added=_counted_answers(answer.run, Answer.id == answer.id))
+    add_checks(answer.run, Answer.id == answer.id)
+
+
+def _check_keys(run: Run, *where) -> list[str]:
+    return sorted(set(db.session.scalars(select(Answer.item_key).where(
+        Answer.run_id == run.id, Answer.is_current.is_(True), Answer.outcome != NA, *where))))
+
+
+def add_checks(run: Run, *where) -> None:
+    """The run's submission is the latest check of its promises unless a later one is known."""
+    if run.status not in DONE or run.submitted_at is None:
+        return
+    keys = _check_keys(run, *where)
+    if not keys:
+        return
+    table = PromiseCheck.__table__
+    statement = _insert(PromiseCheck).values([{"item_key": key, "last_checked_at": run.submitted_at} for key in keys])
+    latest = (func.greatest if db.engine.dialect.name == "postgresql" else func.max)(
+        table.c.last_checked_at, statement.excluded.last_checked_at)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["item_key"], set_={"last_checked_at": latest}))
+
+
+def remove_checks(run: Run) -> None:
+    """The run left the sent runs (already flushed): promises whose latest check it was are read again
+    from their answers, or forgotten when no check is left."""
+    if run.submitted_at is None:
+        return
+    table = PromiseCheck.__table__
+    keys = db.session.scalars(select(table.c.item_key).where(
+        table.c.item_key.in_(_check_keys(run)), table.c.last_checked_at == run.submitted_at)).all()
+    if not keys:
+        return
+    latest = dict(db.session.execute(last_checks_select(keys)).all())
+    gone = [key for key in keys if key not in latest]
+    if gone:
+        db.session.execute(delete(table).where(table.c.item_key.in_(gone)))
+    if latest:
+        db.session.execute(update(table).where(table.c.item_key == bindparam("key"))
+                           .values(last_checked_at=bindparam("at")),
+                           [{"key": key, "at": at} for key, at in latest.items()])
 
 
 def count_recommend_score(run: Run, sign: int = +1) -> None:
@@ -122,6 +174,7 @@ def apply(*, removed: list[Counted], added: list[Counted]) -> None:
     _apply_promises(removed, added)
     days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     months: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    stage_days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     for sign, entries in ((-1, removed), (+1, added)):
         for entry in entries:
             if entry.at is None:
@@ -129,12 +182,14 @@ def apply(*, removed: list[Counted], added: list[Counted]) -> None:
             day = days[(entry.item_key, day_of(entry.at))]
             day[0] += sign
             day[1] += sign * entry.failed
-            month = months[(month_of(entry.at), entry.stage, entry.area, entry.department)]
-            month[0] += sign
-            month[1] += sign * entry.passed
-            month[2] += sign * entry.failed
+            for bucket in (months[(month_of(entry.at), entry.stage, entry.area, entry.department)],
+                           stage_days[(day_of(entry.at), entry.stage)]):
+                bucket[0] += sign
+                bucket[1] += sign * entry.passed
+                bucket[2] += sign * entry.failed
     _add_counts(PromiseDay, ("item_key", "day"), ("checked", "failed"), days)
     _add_counts(StageMonth, ("month", "stage", "area", "department"), ("answers", "passes", "mismatches"), months)
+    _add_counts(StageDay, ("day", "stage"), ("answers", "passes", "mismatches"), stage_days)
 
 
 def _count_nps(run: Run, sign: int) -> None:
@@ -323,6 +378,26 @@ def stage_month_select():
             .group_by(month, CheckItem.stage, Checklist.area, CheckItem.department))
 
 
+def stage_day_select():
+    day = day_bucket(Run.submitted_at)
+    return (select(day.label("day"), CheckItem.stage, func.count(), _total(Answer.outcome == PASS),
+                   _total(counted_mismatch()))
+            .select_from(Answer)
+            .join(Run, Run.id == Answer.run_id)
+            .join(CheckItem, CheckItem.id == Answer.item_id)
+            .where(*counted_answer(), Run.submitted_at.is_not(None))
+            .group_by(day, CheckItem.stage))
+
+
+def last_checks_select(keys: list[str] | None = None):
+    """item_key → when it was last checked (`counting.check`)."""
+    stmt = (select(Answer.item_key, func.max(Run.submitted_at))
+            .join(Run, Run.id == Answer.run_id)
+            .where(check(), Run.submitted_at.is_not(None))
+            .group_by(Answer.item_key))
+    return stmt.where(Answer.item_key.in_(keys)) if keys is not None else stmt
+
+
 def nps_month_select():
     month = month_bucket(Run.submitted_at)
     return (select(month.label("month"), func.count(Run.recommend_score), _total(Run.recommend_score >= 9),
@@ -338,7 +413,9 @@ def rebuild() -> dict[str, int]:
         PromiseDay: (("item_key", "day", "checked", "failed"), promise_day_select()),
         StageMonth: (("month", "stage", "area", "department", "answers", "passes", "mismatches"),
                      stage_month_select()),
+        StageDay: (("day", "stage", "answers", "passes", "mismatches"), stage_day_select()),
         NpsMonth: (("month", "answers", "promoters", "detractors"), nps_month_select()),
+        PromiseCheck: (("item_key", "last_checked_at"), last_checks_select()),
     }
     written = {}
     for model, (columns, source) in sources.items():
