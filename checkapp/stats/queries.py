@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Date, DateTime, bindparam, case, func, literal_column, or_, select, union_all
+from sqlalchemy import Date, DateTime, and_, bindparam, case, func, literal_column, or_, select, union_all
 
 from ..extensions import db
 from ..models import Answer, CheckItem, Run
@@ -85,12 +85,14 @@ def stage_window(start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
                        func.sum(StageDay.mismatches))
                 .where(StageDay.day >= first_whole, StageDay.day <= last_whole).group_by(StageDay.stage)):
             found[row[0]] = [int(row[1]), int(row[2]), int(row[3])]
-    for low, high in _edges(start, end, first_whole, last_whole):
+    edges = _edges(start, end, first_whole, last_whole)
+    if edges:
         for row in db.session.execute(
                 select(CheckItem.stage, func.count(), func.sum(case((Answer.outcome == PASS, 1), else_=0)),
                        func.sum(case((counted_mismatch(), 1), else_=0)))
                 .select_from(Answer).join(Run, Run.id == Answer.run_id).join(CheckItem, CheckItem.id == Answer.item_id)
-                .where(*counted_answer(), Run.submitted_at >= low, Run.submitted_at < high)
+                .where(*counted_answer(), or_(*(and_(Run.submitted_at >= low, Run.submitted_at < high)
+                                               for low, high in edges)))
                 .group_by(CheckItem.stage)):
             counts = found.setdefault(row[0], [0, 0, 0])
             for index, value in enumerate(row[1:]):
