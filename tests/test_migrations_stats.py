@@ -1,4 +1,5 @@
-"""0007_promise_stats fills the statistics tables from the answers already there, as a rebuild would."""
+"""0007_promise_stats and 0013_stage_days fill the statistics tables from the answers already there, as a rebuild
+would."""
 import os
 from datetime import datetime, timedelta
 
@@ -57,5 +58,7 @@ def test_the_migration_fills_the_statistics_from_existing_answers(fresh_app):
         assert stats.snapshot() == migrated
         assert len(migrated["promise_stats"]) == 2 and len(migrated["nps_month"]) == 3
         assert sum(row[4] for row in migrated["stage_month"]) == 5  # the accepted runs' passes and mismatches
+        assert sum(row[2] for row in migrated["stage_day"]) == 5
+        assert len(migrated["promise_check"]) == 2  # both promises were checked by a sent run
         db.session.remove()
         db.engine.dispose()

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import DateTime, and_, bindparam, case, func, or_, select
 
 from ..checklists.services import latest_versions
 from ..extensions import db
@@ -167,7 +168,13 @@ def coverage_page(filters: Filters, cutoff: datetime, page: int = 1, per_page: i
 def stale_count(cutoff: datetime) -> int:
     """How many promises of the active checklists were not checked since `cutoff` (never checked included).
     Their last checks come from the statistics (checkapp/stats), kept as runs are sent and sent back."""
-    return db.session.scalar(unchecked_since(promises(), cutoff))
+    return db.session.scalar(_stale_count_select(), {"cutoff": cutoff})
+
+
+@lru_cache(maxsize=1)
+def _stale_count_select():
+    """The same statement at every dashboard: built once, run with the cutoff."""
+    return unchecked_since(promises(), bindparam("cutoff", type_=DateTime))
 
 
 def is_mismatch(row) -> bool:

@@ -38,21 +38,24 @@ def apply_accepted_run(run: Run, *, actor: User | None = None) -> None:
         for fix in db.session.scalars(select(Fix).where(Fix.item_key.in_(list(outcome_by_key))))
     }
     now = utcnow()
+    order = {key: position for position, key in enumerate(outcome_by_key)}
     sent = []
-    for key, outcome in outcome_by_key.items():
-        fix = fixes.get(key)
+    # In the order of the keys: two acceptances at once then take the fixes' locks in the same order
+    # (PostgreSQL found a deadlock otherwise); the signals still go out in the run's order.
+    for key in sorted(outcome_by_key):
+        outcome, fix = outcome_by_key[key], fixes.get(key)
         if fix is None and outcome == MISMATCH:
             fix, opened = _open_fix(key)
             if opened:
-                sent.append((signals.fix_opened, fix))
+                sent.append((order[key], signals.fix_opened, fix))
                 continue
         if fix is None:
             continue
         signal = _judge(fix, outcome, observed_at[key], run, now)
         if signal is not None:
-            sent.append((signal, fix))
+            sent.append((order[key], signal, fix))
     db.session.flush()
-    for signal, fix in sent:
+    for _position, signal, fix in sorted(sent, key=lambda sending: sending[0]):
         signal.send(fix, run=run, actor=actor)
 
 

@@ -3,6 +3,7 @@ rates per stage over any window, and the promises not checked lately."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import Date, DateTime, and_, bindparam, case, func, literal_column, or_, select, union_all
 
@@ -80,24 +81,44 @@ def stage_window(start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
     last_whole = end.date() - timedelta(days=1)
     found: dict[str, list[int]] = {}
     if first_whole <= last_whole:
-        for row in db.session.execute(
-                select(StageDay.stage, func.sum(StageDay.answers), func.sum(StageDay.passes),
-                       func.sum(StageDay.mismatches))
-                .where(StageDay.day >= first_whole, StageDay.day <= last_whole).group_by(StageDay.stage)):
-            found[row[0]] = [int(row[1]), int(row[2]), int(row[3])]
+        rows = db.session.execute(_stage_days_select(), {"first": first_whole, "last": last_whole})
+        _add_stage_rows(found, rows)
     edges = _edges(start, end, first_whole, last_whole)
     if edges:
-        for row in db.session.execute(
-                select(CheckItem.stage, func.count(), func.sum(case((Answer.outcome == PASS, 1), else_=0)),
-                       func.sum(case((counted_mismatch(), 1), else_=0)))
-                .select_from(Answer).join(Run, Run.id == Answer.run_id).join(CheckItem, CheckItem.id == Answer.item_id)
-                .where(*counted_answer(), or_(*(and_(Run.submitted_at >= low, Run.submitted_at < high)
-                                               for low, high in edges)))
-                .group_by(CheckItem.stage)):
-            counts = found.setdefault(row[0], [0, 0, 0])
-            for index, value in enumerate(row[1:]):
-                counts[index] += int(value or 0)
+        low, high = edges[-1] if len(edges) == 2 else (end, end)  # an empty second range when there is one
+        rows = db.session.execute(_stage_hours_select(), {"low1": edges[0][0], "high1": edges[0][1],
+                                                          "low2": low, "high2": high})
+        _add_stage_rows(found, rows)
     return {stage: (counts[1], counts[2]) for stage, counts in found.items() if counts[0] > 0}
+
+
+def _add_stage_rows(found: dict[str, list[int]], rows) -> None:
+    for row in rows:
+        counts = found.setdefault(row[0], [0, 0, 0])
+        for index, value in enumerate(row[1:]):
+            counts[index] += int(value or 0)
+
+
+@lru_cache(maxsize=1)
+def _stage_days_select():
+    return (select(StageDay.stage, func.sum(StageDay.answers), func.sum(StageDay.passes),
+                   func.sum(StageDay.mismatches))
+            .where(StageDay.day >= bindparam("first", type_=Date), StageDay.day <= bindparam("last", type_=Date))
+            .group_by(StageDay.stage))
+
+
+@lru_cache(maxsize=1)
+def _stage_hours_select():
+    """Counted answers per stage of the runs submitted in [:low1, :high1) or [:low2, :high2)."""
+    def between(low: str, high: str):
+        return and_(Run.submitted_at >= bindparam(low, type_=DateTime),
+                    Run.submitted_at < bindparam(high, type_=DateTime))
+
+    return (select(CheckItem.stage, func.count(), func.sum(case((Answer.outcome == PASS, 1), else_=0)),
+                   func.sum(case((counted_mismatch(), 1), else_=0)))
+            .select_from(Answer).join(Run, Run.id == Answer.run_id).join(CheckItem, CheckItem.id == Answer.item_id)
+            .where(*counted_answer(), or_(between("low1", "high1"), between("low2", "high2")))
+            .group_by(CheckItem.stage))
 
 
 def _edges(start: datetime, end: datetime, first_whole, last_whole) -> list[tuple[datetime, datetime]]:
