@@ -535,7 +535,7 @@ def main() -> None:
     parser.add_argument("--think", type=lambda text: tuple(float(part) for part in text.split(",")), default=(1.0, 3.0),
                         help="seconds a writer waits between two writes: min,max (default 1,3)")
     parser.add_argument("--pages", type=lambda text: [name.strip() for name in text.split(",")], default=None,
-                        help=f"measure only these, comma-separated: {', '.join(PAGES)}")
+                        help=f"measure only these, comma-separated: {', '.join(PAGES)}; --pages '' for none")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator even with wrk")
     args = parser.parse_args()
     app_dir = args.app_dir.resolve()
@@ -548,7 +548,8 @@ def main() -> None:
               f"{args.seconds:g} s alternating with hello; CPUs: {os.cpu_count()}; load average: {load_average()}",
               flush=True)
         setup = prepare(app_dir, workdir, 0, max(args.writers, 0))
-        measure_pages(setup, app_dir, workdir, args, generate)
+        if args.pages != [""]:
+            measure_pages(setup, app_dir, workdir, args, generate)
         if args.writers > 0:
             measure_writers(setup, app_dir, workdir, args)
     finally:

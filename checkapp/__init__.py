@@ -5,7 +5,7 @@ from flask import Flask
 
 from . import config
 from .database import configure_sqlite
-from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, fragments, limiter, login_manager, migrate
 from .request import Request
 from .security import add_security_headers
 
@@ -110,6 +110,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     compress.init_app(app)
+    fragments.init_app(app)
 
     from .auth.session import load_user
 

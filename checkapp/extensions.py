@@ -1,5 +1,6 @@
 """Extension objects, created unbound; create_app() initialises them."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,3 +26,6 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 compress = Compress()
+# Rendered fragments that are the same for everyone who sees the same data ({% cache %} in templates),
+# in each process: their keys hold all they show, so nothing has to be removed when data changes.
+fragments = Cache(config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})

@@ -10,7 +10,7 @@ from flask import current_app, has_app_context, request
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 LOCALES = ("fr", "en")
 # The language when nobody says which: a browser asking for neither, a message read by many (webhooks).
@@ -107,9 +107,14 @@ def template_translations() -> dict:
     translations = get_translations()
 
     def fill(context, text: str, variables: dict) -> str:
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables if variables or "%" in text else text
+        if variables or "%" in text:
+            if context.eval_ctx.autoescape:
+                # What Markup(text) % variables gives, without wrapping every value in a helper object:
+                # numbers cannot hold markup (and %d needs them as numbers), the rest is escaped.
+                return Markup(text % {name: value if isinstance(value, int | float) else escape(value)
+                                      for name, value in variables.items()})
+            return text % variables
+        return Markup(text) if context.eval_ctx.autoescape else text
 
     @pass_context
     def gettext(context, message: str, /, **variables) -> str:

@@ -94,11 +94,17 @@ def split(links: list, slots: int = BAR_SLOTS) -> tuple[list, list]:
 def main_navigation() -> Navigation:
     if not current_user.is_authenticated:
         return Navigation()
-    places = places_for(current_user.role, current_app.view_functions)
-    here = current_place(places, request.endpoint)
-    links = [Link(url_for(place.endpoint), str(place.label), place is here) for place in places]
-    bar, more = split(links)
-    return Navigation(bar=bar, more=more)
+    # The same few menus on every page: kept per app, by role, language, page and mount point.
+    key = (current_user.role, str(get_locale()), request.endpoint, request.script_root)
+    menus = current_app.extensions.setdefault("checkapp.menus", {})
+    found = menus.get(key)
+    if found is None:
+        places = places_for(current_user.role, current_app.view_functions)
+        here = current_place(places, request.endpoint)
+        links = [Link(url_for(place.endpoint), str(place.label), place is here) for place in places]
+        bar, more = split(links)
+        found = menus[key] = Navigation(bar=bar, more=more)
+    return found
 
 
 def current_locale() -> str:

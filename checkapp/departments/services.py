@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+from flask_babel import get_locale
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -47,8 +49,18 @@ def all_departments() -> list[Department]:
 
 
 def names() -> dict[str, str]:
-    """key → name of every department, in the order of `all_departments`."""
-    return {department.key: label(department) for department in all_departments()}
+    """key → name of every department, in the order of `all_departments` (read on every page of
+    fixes: two columns, not whole rows, and the glossary's names translated once per language)."""
+    given = {key: name for key, name in db.session.execute(select(Department.key, Department.name))}
+    standard = _standard_names(str(get_locale()))
+    ordered = {key: given.pop(key, "") or standard[key] for key in DEPARTMENTS}
+    added = sorted(given.items(), key=lambda pair: pair[1].casefold())
+    return ordered | {key: name or key for key, name in added}
+
+
+@lru_cache(maxsize=16)
+def _standard_names(_language: str) -> dict[str, str]:
+    return {key: str(name) for key, name in DEPARTMENTS.items()}
 
 
 def choices() -> list[SelectChoice]:

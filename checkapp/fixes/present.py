@@ -1,19 +1,20 @@
 """Fix rows in words for the current user's language (templates and CSV share these)."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from functools import lru_cache, partial
 
 from babel.numbers import format_decimal
 from flask import url_for
-from flask_babel import format_date, get_locale, ngettext, to_user_timezone
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
 from .. import glossary, verdict
 from ..departments import services as departments
-from ..i18n import utc_to_local
+from ..i18n import local_zone, utc_to_local
 from ..models import utcnow
 from ..navigation import current_locale
 from ..urls import public_url
@@ -44,7 +45,7 @@ def _number(value: float, language) -> str:
 def day(value: date | datetime, language=None) -> str:
     """What the `dateformat` filter writes (a stored UTC moment on its local day), through a cache:
     a list shows a few dates, each several times."""
-    local = to_user_timezone(value).date() if isinstance(value, datetime) else value
+    local = utc_to_local(value).date() if isinstance(value, datetime) else value
     return _day(local, language or get_locale())
 
 
@@ -82,6 +83,12 @@ def words(language=None) -> Words:
 
 def score_sentence(score: Score, language=None) -> str:
     """E.g. "severity 4 × failed in 3 recent runs out of 4 (75 %) × Delivery stage 1.3 ÷ effort Medium 2 = 1.95"."""
+    return _score_sentence(score, language or get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _score_sentence(score: Score, language) -> str:
+    """A score's sentence is the same wherever the same score is shown again: a list repeats few."""
     labels = words(language)  # the lazy labels would be translated again at every row
     stage = labels.STAGES.get(score.stage, score.stage or "?")
     return ngettext("severity %(severity)s × failed in %(num)s recent run out of %(checked)s (%(percent)s %%) "
@@ -106,11 +113,17 @@ def worst_gap(row: FixRow, language=None) -> str:
 
 
 def promise_text(row: FixRow, language=None) -> str:
+    return _promise_text(row.promise, row.kind, json.dumps(row.expected, sort_keys=True), row.unit, locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _promise_text(promise: str, kind: str, expected: str, unit: str | None, language: str) -> str:
+    """The same promise reads the same on every page (validating and wording it is most of a card's work)."""
     try:
-        expected = verdict.describe_promise(row.kind, row.expected, row.unit, locale(language))
+        words = verdict.describe_promise(kind, json.loads(expected), unit, language)
     except verdict.VerdictError:
-        expected = ""
-    return " — ".join(part for part in (row.promise, expected) if part)
+        words = ""
+    return " — ".join(part for part in (promise, words) if part)
 
 
 def age(created: datetime, now: datetime | None = None) -> str:
@@ -167,9 +180,20 @@ def helpers(department_names: dict[str, str] | None = None) -> dict:
     """What the fixes templates use, bound to the page's language (looked up once, not at each row);
     pass `department_names` when the view has them already."""
     language = get_locale()
+    names = departments.names() if department_names is None else department_names
+    link = fix_links()
     return {"score_sentence": partial(score_sentence, language=language),
             "worst_gap": partial(worst_gap, language=language),
             "promise_text": partial(promise_text, language=language), "idea_age": age,
             "fmt_number": partial(number, language=language), "glossary": words(language),
-            "day": partial(day, language=language), "fix_link": fix_links(),
-            "department_names": departments.names() if department_names is None else department_names}
+            "day": partial(day, language=language), "fix_link": link, "department_names": names,
+            "card_key": partial(card_key, language=language, department_names=names, link=link)}
+
+
+def card_key(row: FixRow, shared: bool, *, language, department_names: dict[str, str], link) -> str:
+    """What the main part of a fix card shows (templates/fixes/_fix_card.html), as the key of its
+    rendered HTML: the row itself and whatever else the card reads (the language, the local zone its
+    dates are in, today for "overdue", the department's name, the fix's address). Rendering the card
+    is most of the fix list's work; a card whose key has not changed is not rendered again."""
+    return repr((str(language), local_zone().key, utcnow().date(), shared, department_names.get(row.department),
+                 link(row.fix_id) if row.fix_id else "", row))

@@ -5,7 +5,7 @@ otherwise the figures alone. Nothing is folded away."""
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from flask import render_template
 from flask_babel import format_date, format_percent, get_locale
@@ -49,7 +49,8 @@ def register(bp) -> None:
             stale_days=stale_days, months=months, month_labels=labels, signed=charts.signed,
             stage_charts=stage_charts, area_charts=area_charts,
             nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
-            overdue=dashboard.overdue_fixes(), headline=headline(), **present.helpers(department_names=names),
+            overdue=dashboard.overdue_fixes(), headline=headline(), figure_key=figure_key,
+            **present.helpers(department_names=names),
             **insights_present.helpers())
 
 
@@ -85,7 +86,15 @@ def rate_charts(rates: dict, labels: dict, months: list[str], names: dict[str, s
         if key not in rates:
             continue
         values = [rates[key][m].percent if m in rates[key] else None for m in months]
-        svg = charts.line_chart(_("Pass rate, %(name)s, by month", name=label), points, values, desc=desc,
-                                y_labels=marks) if enough_points(values) else None
+        # Drawn by the template, only when its cached figure (figure_key) is not there already.
+        svg = partial(charts.line_chart, _("Pass rate, %(name)s, by month", name=label), points, values, desc=desc,
+                      y_labels=marks) if enough_points(values) else None
         result.append({"key": key, "label": label, "svg": svg, "rates": rates[key]})
     return result
+
+
+def figure_key(dimension: str, chart: dict, months: list[str]) -> str:
+    """All a pass-rate figure shows (its chart and table, templates/fixes/dashboard.html), as the key
+    of its rendered HTML: the figures and the words they are shown in."""
+    return repr((str(get_locale()), dimension, chart["key"], chart["label"], chart["svg"] is not None, months,
+                 [(month, chart["rates"][month]) for month in months if month in chart["rates"]]))

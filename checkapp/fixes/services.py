@@ -43,20 +43,23 @@ def apply_accepted_run(run: Run, *, actor: User | None = None) -> None:
     # In the order of the keys: two acceptances at once then take the fixes' locks in the same order
     # (PostgreSQL found a deadlock otherwise); the signals still go out in the run's order.
     for key in sorted(outcome_by_key):
-        outcome, fix = outcome_by_key[key], fixes.get(key)
-        if fix is None and outcome == MISMATCH:
-            fix, opened = _open_fix(key)
-            if opened:
-                sent.append((order[key], signals.fix_opened, fix))
-                continue
-        if fix is None:
-            continue
-        signal = _judge(fix, outcome, observed_at[key], run, now)
+        signal, fix = _take_in(key, outcome_by_key[key], fixes.get(key), observed_at[key], run, now)
         if signal is not None:
             sent.append((order[key], signal, fix))
     db.session.flush()
     for _position, signal, fix in sorted(sent, key=lambda sending: sending[0]):
         signal.send(fix, run=run, actor=actor)
+
+
+def _take_in(key: str, outcome: str, fix: Fix | None, observed_at: datetime, run: Run, now: datetime):
+    """(the signal to send, its fix) for one promise of the accepted run, or (None, None)."""
+    if fix is None and outcome == MISMATCH:
+        fix, opened = _open_fix(key)
+        if opened:
+            return signals.fix_opened, fix
+    if fix is None:
+        return None, None
+    return _judge(fix, outcome, observed_at, run, now), fix
 
 
 def _open_fix(item_key: str) -> tuple[Fix, bool]:
