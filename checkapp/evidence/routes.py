@@ -122,12 +122,17 @@ def upload_photos(run_id: int, item_id: int):
     db.session.commit()
     if response is not None:
         return response
+    _say_added(added)
+    return _back_to_item(run_id, item_id)
+
+
+def _say_added(added: perform.Photos) -> None:
+    """Why each refused photo was refused, then how many were added."""
     for error in added.refused:
         flash(_(error.message, **error.params), "error")
     if added.saved:
         count = len(added.saved)
         flash(_("Photo added.") if count == 1 else _("%(num)s photos added.", num=count), "success")
-    return _back_to_item(run_id, item_id)
 
 
 def _photos_json(added: perform.Photos):

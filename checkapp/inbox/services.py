@@ -92,17 +92,20 @@ def receive(addresses: list[str], raw: bytes, arrived_at: datetime, *, content: 
     if not runs or any(run is None for run in runs):
         raise Refused("550 5.1.1 No such run address", N_("This address does not take mail."))
     for run in runs:
-        for item in email_items(run):
-            try:
-                evidence, _answer = add_email(run, item, raw, client_uuid=client_uuid(content or raw, run, item),
-                                              arrived_at=arrived_at, source="inbox")
-            except EmailRejected as error:
-                raise Refused("554 5.6.0 Not an email CheckApp can read: nothing was stored", error.message) \
-                    from error
-            except RunLocked as error:
-                raise Refused("550 5.7.1 This run was already sent: its answers can no longer change, "
-                              "nothing was stored", N_("The run was already sent.")) from error
-            except (AnswerRejected, AnswerConflict, KeyReused, ValueError) as error:
-                raise Refused("554 5.6.0 The email could not be attached: nothing was stored") from error
-            stored.append(evidence)
+        stored += [_attach(run, item, raw, content or raw, arrived_at) for item in email_items(run)]
     return stored
+
+
+def _attach(run: Run, item, raw: bytes, content: bytes, arrived_at: datetime) -> EmailEvidence:
+    """The message as the evidence of one email item, or Refused with the SMTP reply that says why."""
+    try:
+        evidence, _answer = add_email(run, item, raw, client_uuid=client_uuid(content, run, item),
+                                      arrived_at=arrived_at, source="inbox")
+    except EmailRejected as error:
+        raise Refused("554 5.6.0 Not an email CheckApp can read: nothing was stored", error.message) from error
+    except RunLocked as error:
+        raise Refused("550 5.7.1 This run was already sent: its answers can no longer change, "
+                      "nothing was stored", N_("The run was already sent.")) from error
+    except (AnswerRejected, AnswerConflict, KeyReused, ValueError) as error:
+        raise Refused("554 5.6.0 The email could not be attached: nothing was stored") from error
+    return evidence

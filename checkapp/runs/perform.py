@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from flask import current_app
@@ -109,28 +110,41 @@ def add_photos(run: Run, item_id: object, fields: Mapping, blobs: list[bytes]) -
     stored = [evidence.stored_photo(run_id, item_id, key) for key in keys]
     if not services.is_editable(run) and None in stored:
         raise services.RunLocked()
-    result, ingested = Photos(), {}
+    result = Photos()
+    ingested = _ingest_then_lock([(index, blob, taken_at) for index, (blob, taken_at)
+                                  in enumerate(zip(blobs, times, strict=True)) if stored[index] is None],
+                                 source, result.refused)
+    result.saved = [_saved(run, item_id, key, stored[index], ingested.get(index))
+                    for index, key in enumerate(keys) if stored[index] is not None or index in ingested]
+    return result
+
+
+def _saved(run: Run, item_id: int, key: str, stored: Photo | None, ingested) -> Saved:
+    """A photo sent before (stored, not new), or the new one's row added under the run's lock."""
+    if stored is not None:
+        return Saved(stored, False)
+    return Saved(*evidence.keep(run, item_id, ingested, client_uuid=key, photo_dir=current_app.config["PHOTO_DIR"]))
+
+
+def _ingest_then_lock(new: list[tuple[int, bytes, datetime | None]], source, refused: list) -> dict:
+    """Decode, check, shrink and write each new photo, then take the run's lock: {index: ingested
+    photo}; the reasons of the photos refused go into `refused`. On any error (the lock not taken
+    included) the files written are removed."""
     photo_dir, max_bytes = current_app.config["PHOTO_DIR"], current_app.config["MAX_PHOTO_BYTES"]
+    ingested = {}
     try:
-        for index, (blob, taken_at) in enumerate(zip(blobs, times, strict=True)):
-            if stored[index] is None:
-                try:
-                    ingested[index] = evidence.ingest(blob, photo_dir=photo_dir, max_bytes=max_bytes,
-                                                      taken_at=taken_at, source=source)
-                except PhotoRejected as refused:
-                    result.refused.append(refused)
+        for index, blob, taken_at in new:
+            try:
+                ingested[index] = evidence.ingest(blob, photo_dir=photo_dir, max_bytes=max_bytes,
+                                                  taken_at=taken_at, source=source)
+            except PhotoRejected as reason:
+                refused.append(reason)
         start_writing()
     except BaseException:
         for photo in ingested.values():
             evidence.discard(photo, photo_dir)
         raise
-    for index, key in enumerate(keys):
-        if stored[index] is not None:
-            result.saved.append(Saved(stored[index], False))
-        elif index in ingested:
-            result.saved.append(Saved(*evidence.keep(run, item_id, ingested.pop(index), client_uuid=key,
-                                                     photo_dir=photo_dir)))
-    return result
+    return ingested
 
 
 def add_photo(run: Run, item_id: object, fields: Mapping, blob: bytes | None) -> Saved:
