@@ -95,7 +95,7 @@ def main_navigation() -> Navigation:
     if not current_user.is_authenticated:
         return Navigation()
     # The same few menus on every page: kept per app, by role, language, page and mount point.
-    key = (current_user.role, str(get_locale()), request.endpoint, request.script_root)
+    key = (current_user.role, current_locale(), request.endpoint, request.script_root)
     menus = current_app.extensions.setdefault("checkapp.menus", {})
     found = menus.get(key)
     if found is None:

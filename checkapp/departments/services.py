@@ -12,13 +12,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from flask_babel import get_locale
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..glossary import DEPARTMENTS
+from ..i18n import LOCALES
 from ..models import Department
+from ..navigation import current_locale
 
 MAX_EMAILS = 20
 KEY_LENGTH = 30  # Fix.department, ShareLink.department
@@ -44,22 +45,28 @@ def stored_name(key: str | None) -> str:
 def all_departments() -> list[Department]:
     """The glossary's departments in its order (stored or not yet), then the added ones by name."""
     rows = {row.key: row for row in db.session.scalars(select(Department))}
-    builtin = [rows.pop(key, None) or Department(key=key, name="", emails=[], locale="fr") for key in DEPARTMENTS]
-    return builtin + sorted(rows.values(), key=lambda row: row.name.casefold())
+    return [rows.get(key) or Department(key=key, name="", emails=[], locale="fr")
+            for key in _in_order({key: row.name for key, row in rows.items()})]
 
 
 def names() -> dict[str, str]:
-    """key → name of every department, in the order of `all_departments` (read on every page of
-    fixes: two columns, not whole rows, and the glossary's names translated once per language)."""
+    """key → name (`label`) of every department, in the order of `all_departments`. Read on every
+    page of fixes: two columns rather than whole rows, the glossary's names translated once per language."""
     given = {key: name for key, name in db.session.execute(select(Department.key, Department.name))}
-    standard = _standard_names(str(get_locale()))
-    ordered = {key: given.pop(key, "") or standard[key] for key in DEPARTMENTS}
-    added = sorted(given.items(), key=lambda pair: pair[1].casefold())
-    return ordered | {key: name or key for key, name in added}
+    standard = _standard_names(current_locale())
+    return {key: given.get(key) or standard.get(key) or key for key in _in_order(given)}
 
 
-@lru_cache(maxsize=16)
+def _in_order(stored: dict[str, str]) -> list[str]:
+    """Department keys: the glossary's in its order, then those added (key → name stored) by name."""
+    added = sorted((key for key in stored if key not in DEPARTMENTS), key=lambda key: stored[key].casefold())
+    return [*DEPARTMENTS, *added]
+
+
+@lru_cache(maxsize=len(LOCALES))
 def _standard_names(_language: str) -> dict[str, str]:
+    """The glossary's names in the current language (str() of a lazy name translates it; the argument
+    keys the cache)."""
     return {key: str(name) for key, name in DEPARTMENTS.items()}
 
 
