@@ -127,7 +127,9 @@ def reference_stale_count(cutoff: datetime) -> int:
     """Coverage's stale promises counted from every answer (its query before the statistics)."""
     items = coverage.promises()
     last = (select(Answer.item_key, func.max(Run.submitted_at).label("checked_at"))
-            .join(Run, Run.id == Answer.run_id).where(coverage.checks()).group_by(Answer.item_key).subquery())
+            .join(Run, Run.id == Answer.run_id)
+            .where(Run.status.in_(("submitted", "accepted")), Answer.is_current.is_(True), Answer.outcome != "na")
+            .group_by(Answer.item_key).subquery())
     return _db.session.scalar(
         select(func.count()).select_from(items).outerjoin(last, last.c.item_key == items.c.item_key)
         .where(or_(last.c.checked_at.is_(None), last.c.checked_at < cutoff)))

@@ -21,8 +21,9 @@ from ..fixes.queries import month_bucket
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Run, RunChecklist, Setting, utcnow
 from ..programmes import services as programmes
 from ..runs.states import DONE, EDITABLE
+from ..stats.counting import check
 from ..stats.queries import unchecked_since
-from ..verdict import MISMATCH, NA
+from ..verdict import MISMATCH
 
 DEFAULT_STALE_DAYS = 90
 MAX_STALE_DAYS = 3650
@@ -77,11 +78,6 @@ def promises():
             .subquery("promises"))
 
 
-def checks():
-    """Answers that count as a check of their promise: current, not "not applicable", in a sent run."""
-    return and_(Run.status.in_(DONE), Answer.is_current.is_(True), Answer.outcome != NA)
-
-
 def last_checks():
     """Per item key: the latest check (when the run was sent, its outcome and run), ranked by the database."""
     ranked = (select(Answer.item_key, Run.submitted_at.label("checked_at"), Answer.outcome, Answer.override_reason,
@@ -89,7 +85,7 @@ def last_checks():
                                                            order_by=(Run.submitted_at.desc(), Run.id.desc()))
                      .label("rank"))
               .join(Run, Run.id == Answer.run_id)
-              .where(checks())
+              .where(check())
               .subquery("ranked"))
     return select(ranked).where(ranked.c.rank == 1).subquery("last_check")
 

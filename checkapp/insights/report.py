@@ -25,6 +25,7 @@ from ..extensions import db
 from ..fixes.dashboard import Nps, nps_by_month
 from ..fixes.states import UNFINISHED
 from ..models import Answer, CheckItem, Fix, Photo, Run, utcnow
+from ..stats.counting import check
 from . import verbatims
 from .periods import Period, months_ending
 from .queries import (
@@ -187,7 +188,7 @@ def stale_promises(end: datetime, examples: int = 5) -> Stale:
     days = coverage.stale_days()
     items = coverage.promises()
     last = (select(Answer.item_key.label("item_key"), func.max(Run.submitted_at).label("checked_at"))
-            .join(Run, Run.id == Answer.run_id).where(coverage.checks(), Run.submitted_at < end)
+            .join(Run, Run.id == Answer.run_id).where(check(), Run.submitted_at < end)
             .group_by(Answer.item_key).subquery("last"))
     stale = (select(items.c.question, last.c.checked_at).select_from(items)
              .outerjoin(last, last.c.item_key == items.c.item_key)
