@@ -187,13 +187,14 @@ def helpers(department_names: dict[str, str] | None = None) -> dict:
             "promise_text": partial(promise_text, language=language), "idea_age": age,
             "fmt_number": partial(number, language=language), "glossary": words(language),
             "day": partial(day, language=language), "fix_link": link, "department_names": names,
-            "card_key": partial(card_key, language=language, department_names=names, link=link)}
+            "card_key": partial(card_key, page=(str(language), local_zone().key, utcnow().date()),
+                                department_names=names, link=link)}
 
 
-def card_key(row: FixRow, shared: bool, *, language, department_names: dict[str, str], link) -> str:
+def card_key(row: FixRow, shared: bool, *, page: tuple, department_names: dict[str, str], link) -> str:
     """What the main part of a fix card shows (templates/fixes/_fix_card.html), as the key of its
-    rendered HTML: the row itself and whatever else the card reads (the language, the local zone its
-    dates are in, today for "overdue", the department's name, the fix's address). Rendering the card
-    is most of the fix list's work; a card whose key has not changed is not rendered again."""
-    return repr((str(language), local_zone().key, utcnow().date(), shared, department_names.get(row.department),
-                 link(row.fix_id) if row.fix_id else "", row))
+    rendered HTML: the row itself and whatever else the card reads (`page`: the language, the local
+    zone its dates are in and today, for "overdue"; the department's name, the fix's address).
+    Rendering the card is most of the fix list's work; a card whose key has not changed is not
+    rendered again."""
+    return repr((page, shared, department_names.get(row.department), link(row.fix_id) if row.fix_id else "", row))
