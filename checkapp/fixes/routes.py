@@ -96,9 +96,7 @@ def open_key(item_key: str):
 
 
 def get_fix_or_404(fix_id: int) -> Fix:
-    fix = db.session.get(Fix, fix_id)
-    if fix is None:
-        abort(404)
+    fix = db.get_or_404(Fix, fix_id)
     return fix
 
 

@@ -61,9 +61,7 @@ def register(bp) -> None:
     @bp.post("/fixes/shares/<int:link_id>/revoke")
     @manager_required
     def revoke_share(link_id: int):
-        link = db.session.get(ShareLink, link_id)
-        if link is None:
-            abort(404)
+        link = db.get_or_404(ShareLink, link_id)
         services.revoke_share(link)
         db.session.commit()
         flash(_("Link revoked: it no longer opens the list."), "success")

@@ -128,9 +128,7 @@ def recipients():
 @bp.post("/reports/recipients/<int:recipient_id>/remove")
 @manager_required
 def remove_recipient(recipient_id: int):
-    recipient = db.session.get(ReportRecipient, recipient_id)
-    if recipient is None:
-        abort(404)
+    recipient = db.get_or_404(ReportRecipient, recipient_id)
     sending.remove_recipient(recipient)
     db.session.commit()
     flash(_("%(email)s will no longer receive the report.", email=recipient.email), "success")
