@@ -16,13 +16,24 @@ import tempfile
 import time
 from pathlib import Path
 
+_HANDED_OUT: set[int] = set()
+
 
 def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
+    """Ports free now and never handed out before in this process: a port chosen for one service but not yet
+    bound is free again for the kernel, which could give it to the next service (the multi-server test once
+    found SeaweedFS answering on the port chosen for an app server)."""
+    sockets, ports = [], []
     try:
-        for s in sockets:
+        while len(ports) < count:
+            s = socket.socket()
+            sockets.append(s)
             s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
+            port = s.getsockname()[1]
+            if port not in _HANDED_OUT:
+                _HANDED_OUT.add(port)
+                ports.append(port)
+        return ports
     finally:
         for s in sockets:
             s.close()

@@ -107,6 +107,22 @@ class Cluster:
             [str(BIN / "flask"), "--app", "checkapp", "worker", "--workers", "1"], cwd=ROOT, env=self.env,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
+    def wait_for_app(self, server: str, timeout: float) -> None:
+        """Until the server's /healthz answers as CheckApp does: a port that merely listens could be held by
+        another process, and gunicorn retries a taken port before it gives up."""
+        process, deadline = self.processes[server], time.monotonic() + timeout
+        wait_for_port(self.port_a if server == "A" else self.port_b, timeout, process, f"gunicorn {server}")
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn {server} exited with {process.returncode}")
+            try:
+                if "checks" in requests.get(f"{self.url(server)}/healthz", timeout=5).json():
+                    return
+            except (requests.RequestException, ValueError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"server {server}'s /healthz did not answer as CheckApp within {timeout:.0f} s")
+
     def url(self, server: str) -> str:
         return f"http://127.0.0.1:{self.port_a if server == 'A' else self.port_b}"
 
@@ -153,8 +169,8 @@ def cluster(tmp_path_factory):
             cluster.start_web("A", cluster.port_a, "tests.multiserver.hooked:create_app()", workers=2)
             cluster.start_web("B", cluster.port_b, "checkapp:create_app()", workers=1)
             cluster.start_worker()
-            for port in (cluster.port_a, cluster.port_b):
-                wait_for_port(port, 60, what="gunicorn")
+            for server in "AB":
+                cluster.wait_for_app(server, 60)
         yield cluster
     except BaseException:
         print(cluster.logs())
