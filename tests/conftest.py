@@ -254,11 +254,9 @@ def write_lock_probe(path: str):
 
 
 def free_port() -> int:
-    import socket
+    from tests.services import free_ports
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_ports(1)[0]
 
 
 class CapturedMail:

@@ -2,7 +2,6 @@
 worker and command that builds the app; the demo command says where the logins and emails are."""
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from checkapp import config, create_app
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WARNING = "CHECKAPP_BASE_URL is not set"
@@ -34,12 +34,6 @@ def test_building_the_app_says_nothing_about_the_base_url(monkeypatch, tmp_path,
     with caplog.at_level(logging.WARNING):
         create_app(config.from_environment(str(tmp_path)))
     assert WARNING not in caplog.text
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_gunicorn_says_it_once_for_all_its_workers(monkeypatch, tmp_path):
