@@ -111,7 +111,7 @@ class Cluster:
         """Until the server's /healthz answers as CheckApp does: a port that merely listens could be held by
         another process, and gunicorn retries a taken port before it gives up."""
         process, deadline = self.processes[server], time.monotonic() + timeout
-        wait_for_port(self.port_a if server == "A" else self.port_b, timeout, process, f"gunicorn {server}")
+        wait_for_port(self.port(server), timeout, process, f"gunicorn {server}")
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn {server} exited with {process.returncode}")
@@ -123,8 +123,11 @@ class Cluster:
             time.sleep(0.2)
         raise RuntimeError(f"server {server}'s /healthz did not answer as CheckApp within {timeout:.0f} s")
 
+    def port(self, server: str) -> int:
+        return self.port_a if server == "A" else self.port_b
+
     def url(self, server: str) -> str:
-        return f"http://127.0.0.1:{self.port_a if server == 'A' else self.port_b}"
+        return f"http://127.0.0.1:{self.port(server)}"
 
     def sql(self, query: str, **params) -> list[tuple]:
         engine = create_engine(self.postgres.url)
