@@ -3,9 +3,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config
+from . import config, pagecache
 from .database import configure_sqlite
-from .extensions import babel, compress, csrf, db, fragments, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, fragments, limiter, login_manager, migrate, pages
 from .request import Request
 from .security import add_security_headers
 
@@ -99,6 +99,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        pagecache.install(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -111,6 +112,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     compress.init_app(app)
     fragments.init_app(app)
+    pages.init_app(app)
 
     from .auth.session import load_user
 

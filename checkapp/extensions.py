@@ -29,3 +29,5 @@ compress = Compress()
 # Rendered fragments that are the same for everyone who sees the same data ({% cache %} in templates),
 # in each process: their keys hold all they show, so nothing has to be removed when data changes.
 fragments = Cache(config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
+# Whole pages, in each process (checkapp/pagecache): some 30-60 KB each.
+pages = Cache(config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 300})

@@ -22,6 +22,7 @@ from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Run, RunChe
 from ..programmes import services as programmes
 from ..runs.states import DONE, EDITABLE
 from ..stats.counting import check
+from ..stats.models import PromiseCheck
 from ..stats.queries import unchecked_since
 from ..verdict import MISMATCH
 
@@ -165,6 +166,14 @@ def stale_count(cutoff: datetime) -> int:
     """How many promises of the active checklists were not checked since `cutoff` (never checked included).
     Their last checks come from the statistics (checkapp/stats), kept as runs are sent and sent back."""
     return db.session.scalar(_stale_count_select(), {"cutoff": cutoff})
+
+
+def next_stale(now: datetime, days: int) -> datetime | None:
+    """The next moment a checked promise turns stale by the clock alone (`stale_count` changes then)."""
+    cutoff = default_cutoff(days, now)
+    first = db.session.scalar(select(func.min(PromiseCheck.last_checked_at))
+                              .where(PromiseCheck.last_checked_at >= cutoff))
+    return None if first is None else first + timedelta(days=days)
 
 
 @lru_cache(maxsize=1)

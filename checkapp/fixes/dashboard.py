@@ -8,19 +8,29 @@ calendar months of Run.submitted_at (UTC).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import aliased
 
+from ..coverage import queries as coverage
 from ..extensions import db
+from ..insights import headline
 from ..models import CheckItem, Fix, utcnow
 from ..stats import queries as stats
 from .queries import OPEN_STATUSES, newest_items
 from .states import FixKind
 
 MONTHS = 12
+
+
+def changes_at(now: datetime) -> datetime | None:
+    """When the dashboard next changes by the clock alone: a counted run leaves the headline's 30 days or
+    the 30 before, or a checked promise turns stale (the months and "overdue" change at midnight)."""
+    spans = [timedelta(days=headline.DAYS), timedelta(days=2 * headline.DAYS)]
+    moments = (stats.next_window_exit(now, spans), coverage.next_stale(now, coverage.stale_days()))
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def last_months(today: date | None = None, count: int = MONTHS) -> list[str]:

@@ -127,7 +127,8 @@ def _promise_text(promise: str, kind: str, expected: str, unit: str | None, lang
 
 
 def age(created: datetime, now: datetime | None = None) -> str:
-    days = max(((now or utcnow()) - created).days, 0)
+    """Counted in days of the calendar (UTC, as "today" and "overdue" are): it changes at midnight."""
+    days = max(((now or utcnow()).date() - created.date()).days, 0)
     if days == 0:
         return _("added today")
     return ngettext("added %(num)s day ago", "added %(num)s days ago", days)

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..glossary import FIX_STATUSES, STAGES
 from ..models import Answer, CheckItem, Checklist, ChecklistVersion, Fix, Photo, Run, utcnow
 from ..stats.counting import COUNTED_STATUS, counted_answer, counted_mismatch, month_bucket  # noqa: F401
-from ..stats.queries import promise_figures, window_params
+from ..stats.queries import next_window_exit, promise_figures, window_params
 from . import scoring
 from .states import UNFINISHED, FixKind, FixState
 
@@ -249,6 +249,11 @@ def all_fixes(filters: Filters, weights: dict[str, float], since: datetime | Non
 
 def recent_since(days: int = RECENT_DAYS, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=days)
+
+
+def figures_change_at(now: datetime) -> datetime | None:
+    """When the list's recent figures next change by the clock alone: a counted run leaves the window."""
+    return next_window_exit(now, [timedelta(days=RECENT_DAYS)])
 
 
 def fix_stats(item_key: str, weights: dict[str, float], since: datetime | None = None) -> FixRow | None:

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..forms import ButtonForm
 from ..models import Fix, Run, utcnow
 from ..notify.recipients import fix_owner
+from ..pagecache import cached_page
 from ..permissions import manager_required
 from . import csv_export, present, queries, responses, services
 from .forms import CommentForm, FixForm, IdeaForm, weights_form
@@ -44,6 +45,10 @@ def read_filters(args, department_names: dict[str, str] | None = None) -> querie
 @bp.get("/fixes")
 @manager_required
 def index():
+    return cached_page(render_index, changes_at=queries.figures_change_at)
+
+
+def render_index() -> str:
     names = departments.names()
     filters = read_filters(request.args, names)
     weights = services.stage_weights()

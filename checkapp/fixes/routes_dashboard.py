@@ -15,6 +15,7 @@ from ..coverage import queries as coverage
 from ..departments import services as departments
 from ..insights import present as insights_present
 from ..insights.headline import headline
+from ..pagecache import cached_page
 from ..permissions import manager_required
 from . import charts, dashboard, present
 
@@ -26,32 +27,36 @@ def register(bp) -> None:
     @bp.get("/dashboard", endpoint="dashboard")
     @manager_required
     def dashboard_view():
-        months = dashboard.last_months()
-        labels = month_labels(months)
-        by_stage, by_area = dashboard.pass_rates(months)
-        nps, nps_months = dashboard.nps_by_month(months)
-        open_fixes = dashboard.open_by_department()
-        marks, words = percent_marks(), present.words()
-        stage_charts = rate_charts(by_stage, words.STAGES, months, labels, marks)
-        area_charts = rate_charts(by_area, words.AREAS, months, labels, marks)
-        nps_values = [nps_months[m].score if m in nps_months else None for m in months]
-        nps_chart = charts.line_chart(_("Recommend score (NPS) by month"), [labels[m] for m in months], nps_values,
-                                      low=-100, high=100, desc=_("From −100 to +100, one point per month."),
-                                      y_labels=[(v, charts.signed(v)) for v in (-100, 0, 100)]) \
-            if enough_points(nps_values) else None
-        names = departments.names()
-        bars = [(names.get(d, d or "?"), n) for d, n in sorted(open_fixes.items())]
-        open_chart = charts.bar_chart(_("Open fixes by department"), bars,
-                                      desc=_("Number of open or in-progress fixes.")) if bars else None
-        stale_days = coverage.stale_days()
-        return render_template(
-            "fixes/dashboard.html", stale=coverage.stale_count(coverage.default_cutoff(stale_days)),
-            stale_days=stale_days, months=months, month_labels=labels, signed=charts.signed,
-            stage_charts=stage_charts, area_charts=area_charts,
-            nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
-            overdue=dashboard.overdue_fixes(), headline=headline(), figure_key=figure_key,
-            **present.helpers(department_names=names),
-            **insights_present.helpers())
+        return cached_page(render_dashboard, changes_at=dashboard.changes_at)
+
+
+def render_dashboard() -> str:
+    months = dashboard.last_months()
+    labels = month_labels(months)
+    by_stage, by_area = dashboard.pass_rates(months)
+    nps, nps_months = dashboard.nps_by_month(months)
+    open_fixes = dashboard.open_by_department()
+    marks, words = percent_marks(), present.words()
+    stage_charts = rate_charts(by_stage, words.STAGES, months, labels, marks)
+    area_charts = rate_charts(by_area, words.AREAS, months, labels, marks)
+    nps_values = [nps_months[m].score if m in nps_months else None for m in months]
+    nps_chart = charts.line_chart(_("Recommend score (NPS) by month"), [labels[m] for m in months], nps_values,
+                                  low=-100, high=100, desc=_("From −100 to +100, one point per month."),
+                                  y_labels=[(v, charts.signed(v)) for v in (-100, 0, 100)]) \
+        if enough_points(nps_values) else None
+    names = departments.names()
+    bars = [(names.get(d, d or "?"), n) for d, n in sorted(open_fixes.items())]
+    open_chart = charts.bar_chart(_("Open fixes by department"), bars,
+                                  desc=_("Number of open or in-progress fixes.")) if bars else None
+    stale_days = coverage.stale_days()
+    return render_template(
+        "fixes/dashboard.html", stale=coverage.stale_count(coverage.default_cutoff(stale_days)),
+        stale_days=stale_days, months=months, month_labels=labels, signed=charts.signed,
+        stage_charts=stage_charts, area_charts=area_charts,
+        nps=nps, nps_months=nps_months, nps_chart=nps_chart, open_fixes=bars, open_chart=open_chart,
+        overdue=dashboard.overdue_fixes(), headline=headline(), figure_key=figure_key,
+        **present.helpers(department_names=names),
+        **insights_present.helpers())
 
 
 def enough_points(values: list) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import Date, DateTime, and_, bindparam, case, func, literal_colu
 from ..extensions import db
 from ..models import Answer, CheckItem, Run
 from ..verdict import PASS
-from .counting import counted_answer, counted_mismatch
+from .counting import COUNTED_STATUS, counted_answer, counted_mismatch
 from .models import NpsMonth, PromiseCheck, PromiseDay, PromiseStats, StageDay, StageMonth
 
 
@@ -137,3 +137,14 @@ def unchecked_since(promises, cutoff: datetime):
     return (select(func.count()).select_from(promises)
             .outerjoin(PromiseCheck, PromiseCheck.item_key == promises.c.item_key)
             .where(or_(PromiseCheck.last_checked_at.is_(None), PromiseCheck.last_checked_at < cutoff)))
+
+
+def next_window_exit(now: datetime, spans: list[timedelta]) -> datetime | None:
+    """The next moment a counted run leaves one of the windows [now - span, now): the figures read over
+    those windows change then by the clock alone. Reckoned from every accepted run, whether it counted
+    anything or not: never late, early at worst."""
+    firsts = db.session.execute(
+        select(*(func.min(case((Run.submitted_at >= now - span, Run.submitted_at))) for span in spans))
+        .where(Run.status == COUNTED_STATUS, Run.submitted_at >= now - max(spans))
+    ).one()
+    return min((first + span for first, span in zip(firsts, spans, strict=True) if first is not None), default=None)
