@@ -16,6 +16,7 @@ from .errors import wants_json
 from .extensions import db, login_manager
 from .invites.pages import lapsed_refusal
 from .models import Invite, Run, utcnow
+from .runs.frozen import WITH_VERSIONS
 from .runs.perform import Actor
 from .runs.services import WITH_ITEMS
 from .runs.states import is_editable
@@ -104,12 +105,14 @@ def refuse_lapsed_invite(invite: Invite):
     abort(make_response(response, status))
 
 
-def get_run_or_404(run_id: int, *, to_perform: bool = False) -> Run:
+def get_run_or_404(run_id: int, *, to_perform: bool = False, with_items: bool = True) -> Run:
     """The run if this person may see (or perform) it; else 404, so that no run's existence leaks.
 
     One exception: a tester whose invite for this very run lapsed mid-test gets the invite's
-    410 page, which says why and whom to ask, instead of a dead end."""
-    run = db.session.get(Run, run_id, options=WITH_ITEMS)
+    410 page, which says why and whom to ask, instead of a dead end.
+
+    `with_items`: load its checklist versions and items with it (False: read them from runs/frozen.py)."""
+    run = db.session.get(Run, run_id, options=WITH_ITEMS if with_items else WITH_VERSIONS)
     allowed = run is not None and (can_perform(run) if to_perform else can_view(run))
     if not allowed:
         invite = lapsed_invite(run_id) if run is not None else None

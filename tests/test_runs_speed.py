@@ -156,19 +156,45 @@ def test_a_photo_upload_reads_first_then_takes_the_write_lock(performer, ids, db
 
 # --- the read path --------------------------------------------------------------------------------
 
-def test_the_item_screen_loads_a_runs_checklists_and_items_in_one_query(performer, make_run, make_checklist,
-                                                                        staff, db):
+def test_the_item_screen_costs_as_many_statements_for_one_checklist_as_for_three(performer, make_run,
+                                                                                 make_checklist, staff, db):
     def statements_of_item_screen(checklists):
         run = make_run(performer=staff, checklists=[make_checklist(name=f"List {n}") for n in range(checklists)])
         item = run.checklists[-1].version.items[0]
         run_id, item_id = run.id, item.id
         answered(db, run, item)
-        with statements(db) as seen:
+        with statements(db) as first:
             assert performer.get(f"/runs/{run_id}/items/{item_id}").status_code == 200
-        return seen
+        with statements(db) as again:
+            assert performer.get(f"/runs/{run_id}/items/{item_id}").status_code == 200
+        return first, again
 
-    one, three = statements_of_item_screen(1), statements_of_item_screen(3)
+    (one_first, one), (three_first, three) = statements_of_item_screen(1), statements_of_item_screen(3)
     assert len(three) == len(one) <= 5, three
+    # The first screen of a run copies its versions' items, all versions in one statement (runs/frozen.py).
+    assert len(three_first) == len(one_first) == len(one) + 2, three_first
+    assert not any("FROM check_item" in statement for statement in three), three
+
+
+def test_an_item_screen_is_not_mistaken_for_another_whose_version_had_the_same_id(performer, make_run,
+                                                                                   make_checklist, staff, db):
+    """An emptied or restored database gives ids out again: the copies know their version by its creation too."""
+    from checkapp.models import ChecklistVersion
+    from checkapp.runs import frozen
+
+    run = make_run(performer=staff, checklists=[make_checklist(name="Delivery")])
+    item = run.checklists[0].version.items[0]
+    page = performer.get(f"/runs/{run.id}/items/{item.id}", headers=EN).get_data(as_text=True)
+    assert item.question in page
+    version = db.session.get(ChecklistVersion, item.version_id)
+    key = (version.id, version.created_at)
+    assert key in frozen._copies
+    stale = frozen._copies[key]
+    item.question = "A question changed behind the copy's back"
+    version.created_at = version.created_at.replace(microsecond=(version.created_at.microsecond + 1) % 1_000_000)
+    db.session.commit()
+    page = performer.get(f"/runs/{run.id}/items/{item.id}", headers=EN).get_data(as_text=True)
+    assert "A question changed behind the copy&#39;s back" in page and stale[0].question != item.question
 
 
 def test_a_page_looks_its_catalog_up_once_not_at_every_string(performer, ids, db, monkeypatch):

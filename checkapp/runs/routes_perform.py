@@ -14,7 +14,7 @@ from ..extensions import db
 from ..messages import UserError
 from ..permissions import current_actor, get_run_or_404
 from ..review.services import latest_feedback
-from . import display, feelings, perform, services
+from . import display, feelings, frozen, perform, services
 from .fields import MAX_NOTE
 from .forms import submit_form
 from .routes import bp
@@ -48,8 +48,10 @@ def start(run_id: int):
 
 @bp.route("/runs/<int:run_id>/items/<int:item_id>", methods=["GET", "POST"])
 def perform_item(run_id: int, item_id: int):
-    run = get_run_or_404(run_id, to_perform=True)
-    items = services.all_items(run)
+    # A screen reads the kept copies of the run's items; an answer is saved against the items themselves.
+    posting = request.method == "POST"
+    run = get_run_or_404(run_id, to_perform=True, with_items=posting)
+    items = services.all_items(run) if posting else frozen.run_items(run)
     position = next((i for i, it in enumerate(items) if it.id == item_id), None)
     if position is None:
         abort(404)

@@ -1,0 +1,86 @@
+"""The items of the checklist versions runs point at, copied once per process.
+
+A version is frozen as soon as a run points at it (checklists/services.py: an edit copies it into a
+new version), so its copy stays true; the item screen, shown at every step of a run, reads its items
+from here instead of loading and building them again. A copy is keyed by the version's id and the
+moment it was created, so a restored or emptied database whose ids come round again is not mistaken
+for the one copied.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import CheckItem, ChecklistVersion, Run, RunChecklist
+
+MAX_VERSIONS = 500
+# Load a run with its checklist versions (a few rows), not their items: `run_items` reads those.
+WITH_VERSIONS = (joinedload(Run.checklists).joinedload(RunChecklist.version),)
+
+
+@dataclass(frozen=True)
+class VersionCopy:
+    id: int
+    checklist_id: int
+    number: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ItemCopy:
+    """A CheckItem's columns, read-only, and its version."""
+
+    id: int
+    version_id: int
+    item_key: str
+    position: int
+    question: str
+    promise: str
+    kind: str
+    expected: dict
+    unit: str | None
+    severity: int
+    stage: str
+    department: str
+    photo_required: bool
+    required: bool
+    help_text: str
+    version: VersionCopy
+
+
+_copies: dict[tuple[int, datetime], tuple[ItemCopy, ...]] = {}
+
+
+def run_items(run: Run) -> list[ItemCopy]:
+    """The run's items in order, every checklist version after the other (as services.all_items). Load
+    the run `WITH_VERSIONS` to find them without another statement."""
+    keys = [(link.version.id, link.version.created_at) for link in run.checklists]
+    missing = [key for key in keys if key not in _copies]
+    if missing:
+        _copy(missing)
+    return [item for key in keys for item in _copies[key]]
+
+
+def _copy(keys: list[tuple[int, datetime]]) -> None:
+    if len(_copies) + len(keys) > MAX_VERSIONS:
+        _copies.clear()
+    ids = [version_id for version_id, _created in keys]
+    versions = {version.id: VersionCopy(version.id, version.checklist_id, version.number, version.name,
+                                        version.description)
+                for version in db.session.scalars(select(ChecklistVersion).where(ChecklistVersion.id.in_(ids)))}
+    items: dict[int, list[ItemCopy]] = {version_id: [] for version_id in ids}
+    for item in db.session.scalars(select(CheckItem).where(CheckItem.version_id.in_(ids))
+                                   .order_by(CheckItem.version_id, CheckItem.position, CheckItem.id)):
+        items[item.version_id].append(ItemCopy(
+            id=item.id, version_id=item.version_id, item_key=item.item_key, position=item.position,
+            question=item.question, promise=item.promise, kind=item.kind, expected=dict(item.expected or {}),
+            unit=item.unit, severity=item.severity, stage=item.stage, department=item.department,
+            photo_required=item.photo_required, required=item.required, help_text=item.help_text,
+            version=versions[item.version_id]))
+    for version_id, created_at in keys:
+        _copies[(version_id, created_at)] = tuple(items[version_id])
