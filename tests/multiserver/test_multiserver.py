@@ -272,16 +272,24 @@ def test_a_photo_uploaded_on_a_is_shown_to_the_manager_on_b(cluster):
 
 def test_an_answer_saved_on_a_is_in_the_fix_list_on_b(cluster):
     run_id, (number_item, label_item, _photo) = cluster.seed["runs"]["main"], cluster.seed["items"]
-    with step("mismatch answered and run sent on A, accepted and in the fix list on B"):
+    question = "Was the parcel delivered within the promised time?"
+    with step("the fix list shown on B (and kept by B's one worker) before anything failed"):
+        manager = manager_on(cluster, "B")
+        for _ in range(2):
+            before = manager.get("/fixes")
+            assert before.status_code == 200 and question not in before.text
+    with step("mismatch answered and run sent on A, accepted on A, and in the fix list on B"):
         tester = staff_on(cluster, "A")
         assert tester.answer(run_id, number_item, {"value": 6}).status_code == 201  # promised within 3 days
         assert tester.answer(run_id, label_item, {"value": True}).status_code == 201
         sent = tester.post(f"/api/v1/runs/{run_id}/submit", json={"client_uuid": str(uuid.uuid4())})
         assert sent.status_code == 200 and sent.json()["status"] == "submitted", sent.text
-        manager = manager_on(cluster, "B")
-        assert manager.form(f"/review/runs/{run_id}/accept", {}).status_code == 200
+        reviewer = manager_on(cluster, "A")
+        assert reviewer.form(f"/review/runs/{run_id}/accept", {}).status_code == 200
+        # B kept its page; the acceptance on A renewed the data generation B checks (checkapp/pagecache).
+        assert question in manager.get("/fixes").text
         csv = manager.get("/fixes/export.csv").content.decode("utf-8")
-        row = next(line for line in csv.splitlines() if "Was the parcel delivered within the promised time?" in line)
+        row = next(line for line in csv.splitlines() if question in line)
         assert "1/1" in row  # failed once, in the one run checked
 
 
