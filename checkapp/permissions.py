@@ -16,7 +16,6 @@ from .errors import wants_json
 from .extensions import db, login_manager
 from .invites.pages import lapsed_refusal
 from .models import Invite, Run, utcnow
-from .runs.frozen import WITH_VERSIONS
 from .runs.perform import Actor
 from .runs.services import WITH_ITEMS
 from .runs.states import is_editable
@@ -111,8 +110,9 @@ def get_run_or_404(run_id: int, *, to_perform: bool = False, with_items: bool = 
     One exception: a tester whose invite for this very run lapsed mid-test gets the invite's
     410 page, which says why and whom to ask, instead of a dead end.
 
-    `with_items`: load its checklist versions and items with it (False: read them from runs/frozen.py)."""
-    run = db.session.get(Run, run_id, options=WITH_ITEMS if with_items else WITH_VERSIONS)
+    `with_items`: load its checklist versions and items with it (False: the run alone; runs/frozen.py
+    has copies of its items)."""
+    run = db.session.get(Run, run_id, options=WITH_ITEMS if with_items else ())
     allowed = run is not None and (can_perform(run) if to_perform else can_view(run))
     if not allowed:
         invite = lapsed_invite(run_id) if run is not None else None

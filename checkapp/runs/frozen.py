@@ -1,10 +1,11 @@
 """The items of the checklist versions runs point at, copied once per process.
 
 A version is frozen as soon as a run points at it (checklists/services.py: an edit copies it into a
-new version), so its copy stays true; the item screen, shown at every step of a run, reads its items
-from here instead of loading and building them again. A copy is keyed by the version's id and the
-moment it was created, so a restored or emptied database whose ids come round again is not mistaken
-for the one copied.
+new version), and a run's versions are chosen when it is created (services.create_run), so both
+copies stay true; the item screen, shown at every step of a run, reads the run's items from here
+instead of loading its versions and building their items again. Copies are keyed by id and the
+moment the row was created, so a restored or emptied database whose ids come round again is not
+mistaken for the one copied.
 """
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import CheckItem, ChecklistVersion, Run, RunChecklist
 
 MAX_VERSIONS = 500
-# Load a run with its checklist versions (a few rows), not their items: `run_items` reads those.
-WITH_VERSIONS = (joinedload(Run.checklists).joinedload(RunChecklist.version),)
+MAX_RUNS = 5_000
+
+VersionKey = tuple[int, datetime]  # (version id, created at)
 
 
 @dataclass(frozen=True)
@@ -53,20 +54,34 @@ class ItemCopy:
     version: VersionCopy
 
 
-_copies: dict[tuple[int, datetime], tuple[ItemCopy, ...]] = {}
+_copies: dict[VersionKey, tuple[ItemCopy, ...]] = {}
+_run_versions: dict[tuple[int, datetime], tuple[VersionKey, ...]] = {}
 
 
 def run_items(run: Run) -> list[ItemCopy]:
-    """The run's items in order, every checklist version after the other (as services.all_items). Load
-    the run `WITH_VERSIONS` to find them without another statement."""
-    keys = [(link.version.id, link.version.created_at) for link in run.checklists]
+    """The run's items in order, every checklist version after the other (as services.all_items),
+    without a statement once the run's screen was shown by this process."""
+    keys = _versions_of(run)
     missing = [key for key in keys if key not in _copies]
     if missing:
         _copy(missing)
     return [item for key in keys for item in _copies[key]]
 
 
-def _copy(keys: list[tuple[int, datetime]]) -> None:
+def _versions_of(run: Run) -> tuple[VersionKey, ...]:
+    keys = _run_versions.get((run.id, run.created_at))
+    if keys is None:
+        if len(_run_versions) >= MAX_RUNS:
+            _run_versions.clear()
+        keys = _run_versions[(run.id, run.created_at)] = tuple(
+            (version_id, created_at) for version_id, created_at in db.session.execute(
+                select(RunChecklist.version_id, ChecklistVersion.created_at)
+                .join(ChecklistVersion, ChecklistVersion.id == RunChecklist.version_id)
+                .where(RunChecklist.run_id == run.id).order_by(RunChecklist.position)))
+    return keys
+
+
+def _copy(keys: list[VersionKey]) -> None:
     if len(_copies) + len(keys) > MAX_VERSIONS:
         _copies.clear()
     ids = [version_id for version_id, _created in keys]
