@@ -3,7 +3,6 @@ person's language (the phone's outbox retries on it), and a job whose queue cann
 after its transaction committed waits in the database until the worker enqueues it."""
 import shutil
 import subprocess
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -17,6 +16,7 @@ from checkapp.jobs import drain_backlog, init_queue, queue
 from checkapp.mail import send_mail
 from checkapp.models import JobBacklog, OutgoingEmail, utcnow
 from tests.conftest import free_port
+from tests.services import wait_for_port
 
 
 @contextmanager
@@ -135,7 +135,7 @@ def test_a_job_whose_queue_is_down_waits_in_the_database_until_the_worker_enqueu
         server = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                                    "--appendonly", "no"], stdout=subprocess.DEVNULL)
         try:
-            time.sleep(0.3)
+            wait_for_port(redis_port, 10, server, "redis-server")  # a fixed wait was too short on a busy machine
             assert drain_backlog() == 1  # what the worker's drain_job_backlog does every minute
             _db.session.commit()
             assert _db.session.scalar(select(func.count(JobBacklog.id))) == 0

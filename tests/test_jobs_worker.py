@@ -13,6 +13,7 @@ from checkapp.jobs import init_queue, queue, storage_for
 from checkapp.mail import send_mail
 from checkapp.models import OutgoingEmail, utcnow
 from tests.conftest import free_port
+from tests.services import wait_for_port
 
 
 def test_the_queue_url_picks_the_storage():
@@ -33,7 +34,7 @@ def redis_url():
     port = free_port()
     process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    time.sleep(0.3)
+    wait_for_port(port, 10, process, "redis-server")
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
