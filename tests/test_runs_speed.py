@@ -242,3 +242,22 @@ def test_a_page_makes_its_csrf_token_once_for_all_its_forms(app, performer, ids,
 def test_page_translations_behave_as_jinjas(app, source, expected):
     with app.test_request_context("/", headers={"Accept-Language": "fr" if "Next" in source else "en"}):
         assert render_template_string(source) == expected
+
+
+def test_a_run_whose_versions_fill_the_copies_is_still_shown_whole(performer, make_run, make_checklist, staff, db,
+                                                                   monkeypatch):
+    """When the copies are full and emptied, the versions of the run being shown that were already copied
+    are copied again with the missing ones, not lost."""
+    from checkapp.runs import frozen
+
+    monkeypatch.setattr(frozen, "_copies", {})
+    monkeypatch.setattr(frozen, "MAX_VERSIONS", 2)
+    shared, second, third = (make_checklist(name=f"List {n}") for n in range(3))
+    first_run = make_run(performer=staff, checklists=[shared], title="First")
+    assert performer.get(f"/runs/{first_run.id}/items/{shared.current_version.items[0].id}").status_code == 200
+    run = make_run(performer=staff, checklists=[shared, second, third], title="Second")
+    last = third.current_version.items[-1]
+    page = performer.get(f"/runs/{run.id}/items/{last.id}", headers=EN)
+    assert page.status_code == 200
+    total = sum(len(checklist.current_version.items) for checklist in (shared, second, third))
+    assert f"{total} of {total}" in page.get_data(as_text=True)

@@ -64,6 +64,9 @@ def run_items(run: Run) -> list[ItemCopy]:
     keys = _versions_of(run)
     missing = [key for key in keys if key not in _copies]
     if missing:
+        if len(_copies) + len(missing) > MAX_VERSIONS:
+            _copies.clear()  # then this run's copied versions are copied again with the others
+            missing = list(keys)
         _copy(missing)
     return [item for key in keys for item in _copies[key]]
 
@@ -82,8 +85,6 @@ def _versions_of(run: Run) -> tuple[VersionKey, ...]:
 
 
 def _copy(keys: list[VersionKey]) -> None:
-    if len(_copies) + len(keys) > MAX_VERSIONS:
-        _copies.clear()
     ids = [version_id for version_id, _created in keys]
     versions = {version.id: VersionCopy(version.id, version.checklist_id, version.number, version.name,
                                         version.description)
