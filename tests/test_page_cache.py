@@ -210,11 +210,16 @@ def write_nothing_to(table):
     return text(f'UPDATE "{table.name}" SET "{column}" = "{column}" WHERE 1 = 0')
 
 
-@pytest.mark.parametrize("name", watched_tables())
-def test_a_committed_write_to_any_watched_table_renews_the_token(db, name):
+def token_after_a_watched_write(db) -> int | None:
+    """The token once a committed write has made sure there is one."""
     db.session.execute(write_nothing_to(db.metadata.tables["stage_weight"]))
     db.session.commit()
-    before = generation.current()
+    return generation.current()
+
+
+@pytest.mark.parametrize("name", watched_tables())
+def test_a_committed_write_to_any_watched_table_renews_the_token(db, name):
+    before = token_after_a_watched_write(db)
     db.session.execute(write_nothing_to(db.metadata.tables[name]))
     db.session.commit()
     assert generation.current() not in (None, before)
@@ -222,9 +227,7 @@ def test_a_committed_write_to_any_watched_table_renews_the_token(db, name):
 
 @pytest.mark.parametrize("name", sorted(set(generation.UNWATCHED) - {"data_generation"}))
 def test_a_write_to_an_unwatched_table_alone_keeps_the_token(db, name):
-    db.session.execute(write_nothing_to(db.metadata.tables["stage_weight"]))
-    db.session.commit()
-    before = generation.current()
+    before = token_after_a_watched_write(db)
     db.session.execute(write_nothing_to(db.metadata.tables[name]))
     db.session.commit()
     assert generation.current() == before
@@ -232,18 +235,14 @@ def test_a_write_to_an_unwatched_table_alone_keeps_the_token(db, name):
 
 def test_rebuilding_the_statistics_renews_the_token(app, db):
     """What the README tells whoever changed answers by hand in SQL (unseen by the token) to run."""
-    db.session.execute(write_nothing_to(db.metadata.tables["stage_weight"]))
-    db.session.commit()
-    before = generation.current()
+    before = token_after_a_watched_write(db)
     result = app.test_cli_runner().invoke(args=["stats", "rebuild"])
     assert result.exit_code == 0, result.output
     assert generation.current() not in (None, before)
 
 
 def test_a_write_rolled_back_keeps_the_token(db):
-    db.session.execute(write_nothing_to(db.metadata.tables["stage_weight"]))
-    db.session.commit()
-    before = generation.current()
+    before = token_after_a_watched_write(db)
     db.session.execute(write_nothing_to(db.metadata.tables["fix"]))
     db.session.rollback()
     db.session.execute(select(Fix.id))
