@@ -72,15 +72,15 @@ def run_items(run: Run) -> list[ItemCopy]:
 
 
 def _versions_of(run: Run) -> tuple[VersionKey, ...]:
-    keys = _run_versions.get((run.id, run.created_at))
+    run_key = (run.id, run.created_at)
+    keys = _run_versions.get(run_key)
     if keys is None:
         if len(_run_versions) >= MAX_RUNS:
             _run_versions.clear()
-        keys = _run_versions[(run.id, run.created_at)] = tuple(
-            (version_id, created_at) for version_id, created_at in db.session.execute(
-                select(RunChecklist.version_id, ChecklistVersion.created_at)
-                .join(ChecklistVersion, ChecklistVersion.id == RunChecklist.version_id)
-                .where(RunChecklist.run_id == run.id).order_by(RunChecklist.position)))
+        keys = _run_versions[run_key] = tuple(map(tuple, db.session.execute(
+            select(RunChecklist.version_id, ChecklistVersion.created_at)
+            .join(ChecklistVersion, ChecklistVersion.id == RunChecklist.version_id)
+            .where(RunChecklist.run_id == run.id).order_by(RunChecklist.position))))
     return keys
 
 
