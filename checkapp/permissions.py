@@ -11,6 +11,7 @@ from functools import wraps
 from flask import abort, g, make_response, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
 from .errors import wants_json
 from .extensions import db, login_manager
@@ -21,6 +22,10 @@ from .runs.services import WITH_ITEMS
 from .runs.states import is_editable
 
 INVITE_SESSION_KEY = "invite_id"
+# Built once (every page of a run loads it): building and hashing a statement at each request
+# cost as much as running it.
+RUN_BY_ID = select(Run).where(Run.id == bindparam("run_id"))
+RUN_WITH_ITEMS_BY_ID = RUN_BY_ID.options(*WITH_ITEMS)
 
 
 def role_required(*roles: str):
@@ -112,7 +117,8 @@ def get_run_or_404(run_id: int, *, to_perform: bool = False, with_items: bool = 
 
     `with_items`: load its checklist versions and items with it (False: the run alone; runs/frozen.py
     has copies of its items)."""
-    run = db.session.get(Run, run_id, options=WITH_ITEMS if with_items else ())
+    run = db.session.execute(RUN_WITH_ITEMS_BY_ID if with_items else RUN_BY_ID,
+                             {"run_id": run_id}).unique().scalar_one_or_none()
     allowed = run is not None and (can_perform(run) if to_perform else can_view(run))
     if not allowed:
         invite = lapsed_invite(run_id) if run is not None else None

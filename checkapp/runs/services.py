@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
 
 from .. import signals, verdict
@@ -120,14 +120,19 @@ def all_items(run: Run) -> list[CheckItem]:
     return [item for _, items in run_items(run) for item in items]
 
 
+# Built once: a run's screens read them at every step.
+CURRENT_ANSWERS = select(Answer).where(Answer.run_id == bindparam("run_id"), Answer.is_current.is_(True))
+RUN_PHOTOS = select(Photo).where(Photo.run_id == bindparam("run_id")).order_by(Photo.created_at, Photo.id)
+
+
 def current_answers(run: Run) -> dict[int, Answer]:
-    rows = db.session.scalars(select(Answer).where(Answer.run_id == run.id, Answer.is_current.is_(True)))
+    rows = db.session.scalars(CURRENT_ANSWERS, {"run_id": run.id})
     return {answer.item_id: answer for answer in rows}
 
 
 def photos_by_item(run: Run) -> dict[int, list[Photo]]:
     result: dict[int, list[Photo]] = {}
-    rows = db.session.scalars(select(Photo).where(Photo.run_id == run.id).order_by(Photo.created_at, Photo.id))
+    rows = db.session.scalars(RUN_PHOTOS, {"run_id": run.id})
     for photo in rows:
         result.setdefault(photo.item_id, []).append(photo)
     return result
