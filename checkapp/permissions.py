@@ -26,6 +26,7 @@ INVITE_SESSION_KEY = "invite_id"
 # cost as much as running it.
 RUN_BY_ID = select(Run).where(Run.id == bindparam("run_id"))
 RUN_WITH_ITEMS_BY_ID = RUN_BY_ID.options(*WITH_ITEMS)
+INVITE_BY_ID = select(Invite).where(Invite.id == bindparam("invite_id"))  # every request of an outside tester
 
 
 def role_required(*roles: str):
@@ -57,7 +58,7 @@ def current_invite() -> Invite | None:
     """The invite of an outside tester's session, if it is still valid."""
     if "current_invite" not in g:
         invite_id = session.get(INVITE_SESSION_KEY)
-        invite = db.session.get(Invite, invite_id) if invite_id else None
+        invite = db.session.scalars(INVITE_BY_ID, {"invite_id": invite_id}).one_or_none() if invite_id else None
         g.current_invite = invite if invite_is_usable(invite) else None
     return g.current_invite
 

@@ -261,3 +261,37 @@ def test_a_run_whose_versions_fill_the_copies_is_still_shown_whole(performer, ma
     assert page.status_code == 200
     total = sum(len(checklist.current_version.items) for checklist in (shared, second, third))
     assert f"{total} of {total}" in page.get_data(as_text=True)
+
+
+@contextmanager
+def statements_built(monkeypatch):
+    """How many SQL statements were built (and so hashed for the compiled cache) inside the block."""
+    from sqlalchemy.sql.cache_key import HasCacheKey
+
+    built = []
+    real = HasCacheKey._generate_cache_key
+
+    def counted(self):
+        built.append(type(self).__name__)
+        return real(self)
+
+    monkeypatch.setattr(HasCacheKey, "_generate_cache_key", counted)
+    yield built
+
+
+@pytest.mark.parametrize("who", ["staff", "outside tester"])
+def test_the_item_screen_builds_no_statement_once_warm(who, app, performer, as_tester, ids, db, monkeypatch):
+    """Its reads (the person, the run, its answers and photos) are statements built once: building and
+    hashing them again at each request cost as much as running them."""
+    run_id, item_id, _yes_no = ids
+    if who == "staff":
+        client = performer
+    else:
+        client = app.test_client()
+        as_tester(db.session.get(Run, run_id), client)
+    url = f"/runs/{run_id}/items/{item_id}"
+    assert client.get(url).status_code == 200
+    with statements_built(monkeypatch) as built, statements(db) as seen:
+        page = client.get(url, headers=EN)
+    assert page.status_code == 200 and "Not applicable" in page.get_data(as_text=True)
+    assert len(seen) >= 4 and built == [], built
