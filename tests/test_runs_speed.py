@@ -281,8 +281,8 @@ def statements_built(monkeypatch):
 
 @pytest.mark.parametrize("who", ["staff", "outside tester"])
 def test_the_item_screen_builds_no_statement_once_warm(who, app, performer, as_tester, ids, db, monkeypatch):
-    """Its reads (the person, the run, its answers and photos) are statements built once: building and
-    hashing them again at each request cost as much as running them."""
+    """Its reads (the person or the invite, the run, its answers and photos) are statements built once:
+    building and hashing them again at each request was a third of loading each row."""
     run_id, item_id, _yes_no = ids
     if who == "staff":
         client = performer
