@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config, pagecache
+from .application import CheckApp
 from .database import configure_sqlite
 from .extensions import babel, compress, csrf, db, fragments, limiter, login_manager, migrate, pages
 from .request import Request
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = CheckApp(
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),

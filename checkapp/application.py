@@ -1,0 +1,50 @@
+"""The application class: Flask, keeping the paths it builds during requests."""
+from __future__ import annotations
+
+from flask import Flask
+from flask.globals import _cv_request
+
+# Paths kept per process; past this many, they are all built again (ids make the set grow with use).
+MAX_KEPT_PATHS = 5_000
+
+
+class CheckApp(Flask):
+    """Flask whose `url_for` keeps the paths it builds within a request.
+
+    A page builds the same paths at every request (its assets, menu, forms, the next item): building
+    them was about a twentieth of the item screen's time. A path (not a full URL) depends only on the endpoint,
+    its values and where the app is mounted, as long as no `url_defaults` function adds values and
+    no route depends on the host; otherwise, and for full URLs, Flask builds it every time.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept_paths: dict[tuple, str] = {}
+
+    def url_for(self, /, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None, **values) -> str:
+        key = self._path_key(endpoint, _anchor, _method, _scheme or _external, values)
+        path = self.kept_paths.get(key) if key is not None else None
+        if path is None:
+            path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+            if key is not None:
+                if len(self.kept_paths) >= MAX_KEPT_PATHS:
+                    self.kept_paths.clear()
+                self.kept_paths[key] = path
+        return path
+
+    def _path_key(self, endpoint: str, anchor, method, full: object, values: dict) -> tuple | None:
+        """What the path depends on, or None when it is to be built every time."""
+        request_context = _cv_request.get(None)
+        if (request_context is None or full or endpoint[:1] == "." or self.subdomain_matching
+                or self.url_map.host_matching or any(self.url_default_functions.values())):
+            return None
+        # The type too: url_for(flag=True) and url_for(flag=1) are equal keys but different paths.
+        key = (request_context.request.script_root, endpoint, anchor, method,
+               tuple((name, type(value), value) for name, value in values.items()))
+        try:
+            hash(key)
+        except TypeError:  # a list of values for one argument
+            return None
+        return key
