@@ -295,3 +295,31 @@ def test_the_item_screen_builds_no_statement_once_warm(who, app, performer, as_t
         page = client.get(url, headers=EN)
     assert page.status_code == 200 and "Not applicable" in page.get_data(as_text=True)
     assert len(seen) >= 4 and built == [], built
+
+
+def test_the_item_screen_of_ones_own_run_reads_the_person_with_the_run(performer, ids, db):
+    """BEGIN, the run (with its performer: the signed-in person), its answers, its photos."""
+    run_id, item_id, _yes_no = ids
+    url = f"/runs/{run_id}/items/{item_id}"
+    assert performer.get(url).status_code == 200
+    with statements(db) as seen:
+        page = performer.get(url, headers=EN)
+    assert page.status_code == 200 and "Not applicable" in page.get_data(as_text=True)
+    assert not [s for s in seen if s.startswith('SELECT "user".') or s.startswith("SELECT user.")], seen
+    assert len(seen) == 4, seen
+
+
+@pytest.mark.parametrize("ending", ["deactivated", "sessions ended"])
+def test_a_person_read_with_their_run_is_still_refused_once_their_sessions_end(ending, performer, ids, db, staff):
+    from checkapp.auth.services import end_sessions
+
+    run_id, item_id, _yes_no = ids
+    url = f"/runs/{run_id}/items/{item_id}"
+    assert performer.get(url).status_code == 200
+    if ending == "deactivated":
+        staff.active = False
+    else:
+        end_sessions(staff)
+    db.session.commit()
+    assert performer.get(url).status_code == 404
+    assert performer.get("/runs").status_code == 302

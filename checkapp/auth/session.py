@@ -5,6 +5,7 @@ carries is no longer the account's: logging out, changing the password and deact
 it (services.end_sessions), which ends every copy on every device at once.
 """
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm.util import identity_key
 
 from ..extensions import db
 from ..models import User
@@ -18,7 +19,9 @@ def load_user(session_id: str) -> User | None:
     user_id, _, generation = session_id.partition(":")
     if not (user_id.isdigit() and generation.isdigit()):
         return None  # ids from before generations existed, or anything else: not logged in
-    user = db.session.scalars(USER_BY_ID, {"user_id": int(user_id)}).one_or_none()
+    # Already in the session when the request read it first (a run's performer comes with the run).
+    user = (db.session.identity_map.get(identity_key(User, int(user_id)))
+            or db.session.scalars(USER_BY_ID, {"user_id": int(user_id)}).one_or_none())
     if user is None or not user.active or user.session_generation != int(generation):
         return None
     return user
