@@ -9,7 +9,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, request
 from limits import RateLimitItem, parse_many
 from werkzeug.exceptions import TooManyRequests
 
@@ -68,3 +68,24 @@ def retry_after(error: Exception) -> int | None:
         return error.retry_after
     waits = [seconds_until(limit.window.reset_time, limit.limit) for limit in limiter.current_limits if limit.breached]
     return max(waits, default=None)
+
+
+# What Flask-Limiter's `limit` decorator marks its wrapper with (the limiter reads it too).
+LIMITED_MARK = "__wrapper-limiter-instance"
+
+
+@limiter.request_filter
+def skips_limits() -> bool:
+    """Flask-Limiter's request filter: True (nothing to check) for a view without a limit of its own,
+    while no default or application-wide limit is configured. The limiter otherwise resolved and
+    evaluated its limits at every request, a twentieth of an item screen, to find none. (A limit on
+    a whole blueprint would have to be looked for here too: none is set.)"""
+    config = current_app.config
+    if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    while view is not None:  # the limit may sit under other decorators
+        if hasattr(view, LIMITED_MARK):
+            return False
+        view = getattr(view, "__wrapped__", None)
+    return True
