@@ -12,9 +12,9 @@ class CheckApp(Flask):
     """Flask whose `url_for` keeps the paths it builds within a request.
 
     A page builds the same paths at every request (its assets, menu, forms, the next item): building
-    them was about a twentieth of the item screen's time. A path (not a full URL) depends only on the endpoint,
-    its values and where the app is mounted, as long as no `url_defaults` function adds values and
-    no route depends on the host; otherwise, and for full URLs, Flask builds it every time.
+    them was about a twentieth of the item screen. A path (not a full URL) depends only on the
+    endpoint, its values and where the app is mounted, as long as no `url_defaults` function adds
+    values and no route depends on the host; otherwise, and for full URLs, Flask builds it every time.
     """
 
     def __init__(self, *args, **kwargs) -> None:

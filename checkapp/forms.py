@@ -31,7 +31,8 @@ class ButtonForm(Form):
 
 
 # A session's signed CSRF token is reused for a minute (Flask-WTF accepts it for an hour,
-# WTF_CSRF_TIME_LIMIT): signing it (JSON, zlib, two HMACs) at every page was ~4 % of an item screen.
+# WTF_CSRF_TIME_LIMIT): signing it at every page (JSON, zlib, two HMACs) was 2 % of the instructions
+# of an item screen, and more of its time (zlib sets up its buffers at every call).
 RESIGN_AFTER = 60  # seconds
 MAX_SIGNED = 10_000  # sessions whose token is kept, per process
 _signed: dict[tuple, tuple[str, float]] = {}
@@ -48,7 +49,8 @@ def recent_csrf_token() -> str:
     now = time.monotonic()
     raw = session.get(field)
     kept = _signed.get((secret, raw)) if isinstance(raw, str) else None
-    if kept is not None and now - kept[1] < min(RESIGN_AFTER, (config.get("WTF_CSRF_TIME_LIMIT") or 3600) / 60):
+    reuse_for = min(RESIGN_AFTER, (config.get("WTF_CSRF_TIME_LIMIT") or 3600) / 60)
+    if kept is not None and now - kept[1] < reuse_for:
         setattr(g, field, kept[0])
         return kept[0]
     token = generate_csrf()  # a new session gets its raw token here

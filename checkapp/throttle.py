@@ -77,9 +77,10 @@ LIMITED_MARK = "__wrapper-limiter-instance"
 @limiter.request_filter
 def skips_limits() -> bool:
     """Flask-Limiter's request filter: True (nothing to check) for a view without a limit of its own,
-    while no default or application-wide limit is configured. The limiter otherwise resolved and
-    evaluated its limits at every request, a twentieth of an item screen, to find none. (A limit on
-    a whole blueprint would have to be looked for here too: none is set.)"""
+    while no default or application-wide limit is configured. The limiter's checks, run at every
+    request to find no limit, were a twentieth of an item screen; this skips about half of them (the
+    rest is its own bookkeeping). A limit on a whole blueprint would have to be looked for here too:
+    none is set."""
     config = current_app.config
     if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
         return False
