@@ -11,8 +11,10 @@ and a bare Flask hello, each under gunicorn with the same settings (-w 2, sync w
 both with the same load generator in alternation, hello then CheckApp, `--rounds` times: wrk if it
 is installed, else a Python one. For the performing page (one item screen of the run in progress),
 the fix list, the dashboard and an answer POST through the API it prints requests/s, the ratio to
-hello (the median of the rounds' ratios), p50/p99, and SQL statements per request (counted in this
-process with the test client on one request of each, the same code the workers run).
+hello (the median of the rounds' ratios), p50/p99, SQL statements per request (counted in this
+process with the test client on one request of each, the same code the workers run) and the CPU time
+the workers spent per request (user + system, from /proc on Linux): the load generator's share of the
+cores and a busy neighbour move the ratio, much less this.
 
 Then `--writers` testers (threads) write for `--writers-seconds` against CheckApp under -w 4 on the
 same database, each in a run of their own: 1-3 s after its last write (`--think`) an answer, or every
@@ -181,6 +183,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int  # gunicorn's master: its children are the workers
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time of the workers so far (Linux /proc; None elsewhere)."""
+        try:
+            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+            ticks = 0
+            for child in children:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            return None
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def gunicorn(spec: str, chdir: Path, port: int, workers: int, env: dict, log: Path, config: Path | None = None):
     command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
@@ -194,7 +214,7 @@ def gunicorn(spec: str, chdir: Path, port: int, workers: int, env: dict, log: Pa
                                    cwd=chdir)
     try:
         wait_until_up(port, process)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
         try:
@@ -367,8 +387,9 @@ def measure_pages(setup: Setup, app_dir: Path, workdir: Path, args, generate) ->
     staff = {"Cookie": f"session={setup.staff_cookie}", "Accept-Language": "fr"}
     manager = {"Cookie": f"session={setup.manager_cookie}", "Accept-Language": "fr"}
     with gunicorn("checkapp:create_app()", app_dir, app_port, args.workers, env, workdir / "gunicorn.log",
-                  app_dir / "gunicorn.conf.py") as app_url, \
-            gunicorn("hello_app:app", hello_dir, hello_port, args.workers, env, workdir / "hello.log") as hello_url:
+                  app_dir / "gunicorn.conf.py") as app, \
+            gunicorn("hello_app:app", hello_dir, hello_port, args.workers, env, workdir / "hello.log") as hello_server:
+        app_url, hello_url = app.url, hello_server.url
         loads = {
             "performing page": Load(f"{app_url}/runs/{setup.run_id}/items/{setup.item_id}", staff),
             "fix list": Load(f"{app_url}/fixes", manager),
@@ -380,29 +401,34 @@ def measure_pages(setup: Setup, app_dir: Path, workdir: Path, args, generate) ->
         for load in (hello, *loads.values()):  # warm up: imports, compiled templates, caches
             generate(load, 1, args.connections, workdir)
         print(f"{'':<16} {'req/s':>8} {'hello/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'SQL/req':>7} "
-              f"{'errors':>6}  load average", flush=True)
+              f"{'CPU ms':>7} {'errors':>6}  load average", flush=True)
         hello_results = []
         for name, load in loads.items():
             if args.pages and name not in args.pages:
                 continue
             average = load_average()
-            rounds = []
+            rounds, cpu_ms = [], []
             for _round in range(args.rounds):
                 base = generate(hello, args.seconds, args.connections, workdir)
+                before = app.cpu_seconds()
                 mine = generate(load, args.seconds, args.connections, workdir)
+                after = app.cpu_seconds()
                 rounds.append((base, mine))
                 hello_results.append(base)
+                if before is not None and after is not None and mine.rps:
+                    cpu_ms.append((after - before) * 1000 / (mine.rps * args.seconds))
+            cpu = f"{statistics.median(cpu_ms):>7.2f}" if cpu_ms else f"{'?':>7}"
             ratio = statistics.median(mine.rps / base.rps for base, mine in rounds)
             print(f"{name:<16} {statistics.median(m.rps for _b, m in rounds):>8.0f} "
                   f"{statistics.median(b.rps for b, _m in rounds):>8.0f} {ratio:>5.3f}x "
                   f"{statistics.median(m.p50_ms for _b, m in rounds):>7.1f} "
                   f"{statistics.median(m.p99_ms for _b, m in rounds):>7.1f} {setup.statements.get(name, '?'):>7} "
-                  f"{sum(m.errors for _b, m in rounds):>6}  {average}", flush=True)
+                  f"{cpu} {sum(m.errors for _b, m in rounds):>6}  {average}", flush=True)
         if FAILURES:
             print(f"errors: {dict(FAILURES)}", flush=True)
         print(f"{'hello':<16} {statistics.median(r.rps for r in hello_results):>8.0f} {'':>8} {'':>6} "
               f"{statistics.median(r.p50_ms for r in hello_results):>7.1f} "
-              f"{statistics.median(r.p99_ms for r in hello_results):>7.1f} {'':>7} "
+              f"{statistics.median(r.p99_ms for r in hello_results):>7.1f} {'':>7} {'':>7} "
               f"{sum(r.errors for r in hello_results):>6}  {load_average()}", flush=True)
 
 
