@@ -24,7 +24,10 @@ class CheckApp(Flask):
     def url_for(self, /, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None, **values) -> str:
         key = self._path_key(endpoint, _anchor, _method, _scheme or _external, values)
-        path = self.kept_paths.get(key) if key is not None else None
+        try:
+            path = self.kept_paths.get(key) if key is not None else None
+        except TypeError:  # a list of values for one argument: built every time
+            key = path = None
         if path is None:
             path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                                    _external=_external, **values)
@@ -35,16 +38,12 @@ class CheckApp(Flask):
         return path
 
     def _path_key(self, endpoint: str, anchor, method, full: object, values: dict) -> tuple | None:
-        """What the path depends on, or None when it is to be built every time."""
+        """What the path depends on (unhashable with a list of values), or None when it is to be built
+        every time."""
         request_context = _cv_request.get(None)
         if (request_context is None or full or endpoint[:1] == "." or self.subdomain_matching
                 or self.url_map.host_matching or any(self.url_default_functions.values())):
             return None
         # The type too: url_for(flag=True) and url_for(flag=1) are equal keys but different paths.
-        key = (request_context.request.script_root, endpoint, anchor, method,
-               tuple((name, type(value), value) for name, value in values.items()))
-        try:
-            hash(key)
-        except TypeError:  # a list of values for one argument
-            return None
-        return key
+        return (request_context.request.script_root, endpoint, anchor, method,
+                tuple((name, type(value), value) for name, value in values.items()))
