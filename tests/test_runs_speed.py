@@ -294,19 +294,19 @@ def test_the_item_screen_builds_no_statement_once_warm(who, app, performer, as_t
     with statements_built(monkeypatch) as built, statements(db) as seen:
         page = client.get(url, headers=EN)
     assert page.status_code == 200 and "Not applicable" in page.get_data(as_text=True)
-    assert len(seen) >= 4 and built == [], built
+    assert len([s for s in seen if s.startswith("SELECT")]) >= 3 and built == [], built
 
 
 def test_the_item_screen_of_ones_own_run_reads_the_person_with_the_run(performer, ids, db):
-    """BEGIN, the run (with its performer: the signed-in person), its answers, its photos."""
+    """The run (with its performer: the signed-in person), its answers, its photos (and BEGIN on SQLite)."""
     run_id, item_id, _yes_no = ids
     url = f"/runs/{run_id}/items/{item_id}"
     assert performer.get(url).status_code == 200
     with statements(db) as seen:
         page = performer.get(url, headers=EN)
     assert page.status_code == 200 and "Not applicable" in page.get_data(as_text=True)
-    assert not [s for s in seen if s.startswith('SELECT "user".') or s.startswith("SELECT user.")], seen
-    assert len(seen) == 4, seen
+    reads = [s for s in seen if s.startswith("SELECT")]
+    assert len(reads) == 3 and not [s for s in reads if " FROM user" in s or ' FROM "user"' in s], seen
 
 
 @pytest.mark.parametrize("ending", ["deactivated", "sessions ended"])
