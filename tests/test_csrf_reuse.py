@@ -63,3 +63,19 @@ def test_each_session_has_its_own_token(performer, item_url, app, login, staff):
     other = app.test_client()
     login(staff, other)
     assert page_token(other, item_url) != page_token(performer, item_url)
+
+
+def test_a_kept_page_served_again_within_a_minute_carries_the_same_token(as_manager, later):
+    """The fix list is served from the page cache the second time: its token is the session's recent one,
+    not signed again."""
+    first = page_token(as_manager, "/fixes")
+    later(5)
+    assert page_token(as_manager, "/fixes") == first
+
+
+def test_the_outbox_s_token_is_the_recent_one_and_accepted(performer, item_url, later, csrf_on):
+    first = page_token(performer, item_url)
+    later(5)
+    fetched = performer.get("/api/v1/csrf-token", headers=EN).get_json()["csrf_token"]
+    assert fetched == first
+    assert answer(performer, item_url, fetched).status_code == 303

@@ -8,11 +8,11 @@ are `runs.perform`'s, shared with the HTML pages; a view here only turns their r
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from ..database import reads_first
 from ..errors import json_error
 from ..extensions import db
+from ..forms import recent_csrf_token
 from ..messages import UserError
 from ..navigation import current_locale
 from ..permissions import current_actor, current_invite, get_run_or_404
@@ -65,7 +65,7 @@ def openapi():
 @bp.get("/api/v1/csrf-token")
 def csrf_token():
     """A fresh token for the outbox, whose page may have been loaded from the cache hours ago."""
-    response = jsonify(csrf_token=generate_csrf())
+    response = jsonify(csrf_token=recent_csrf_token())
     response.headers["Cache-Control"] = "no-store"
     return response
 

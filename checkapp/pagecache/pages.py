@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from flask import current_app, g, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from ..extensions import pages
+from ..forms import recent_csrf_token
 from ..models import utcnow
 from . import generation
 
@@ -34,7 +34,7 @@ def cached_page(render: Callable[[], str], changes_at: Callable[[datetime], date
     now = utcnow()
     kept = pages.get(key)
     if kept is not None and kept[0] == token and now < kept[1]:
-        return kept[2].replace(CSRF_MARK, generate_csrf())
+        return kept[2].replace(CSRF_MARK, recent_csrf_token())
     html = render()
     until = min(moment for moment in (changes_at(now), next_quarter_hour(now)) if moment is not None)
     pages.set(key, (token, until, without_csrf_token(html)), timeout=max(1, int((until - now).total_seconds()) + 1))
