@@ -9,7 +9,7 @@ from babel import Locale, UnknownLocaleError
 from flask import current_app, has_app_context, request
 from flask_babel import get_translations
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
 LOCALES = ("fr", "en")
@@ -106,24 +106,26 @@ def template_translations() -> dict:
     """
     translations = get_translations()
 
-    def fill(context, text: str, variables: dict) -> str:
+    def fill(eval_ctx, text: str, variables: dict) -> str:
         if variables or "%" in text:
-            if context.eval_ctx.autoescape:
+            if eval_ctx.autoescape:
                 # What Markup(text) % variables gives, without wrapping every value in a helper object:
                 # numbers cannot hold markup (and %d needs them as numbers), the rest is escaped.
                 return Markup(text % {name: value if isinstance(value, int | float) else escape(value)
                                       for name, value in variables.items()})
             return text % variables
-        return Markup(text) if context.eval_ctx.autoescape else text
+        return Markup(text) if eval_ctx.autoescape else text
 
-    @pass_context
-    def gettext(context, message: str, /, **variables) -> str:
-        return fill(context, translations.ugettext(message), variables)
+    # Passed the evaluation context (autoescape or not), not the template context: Jinja derives a
+    # new context, copying every variable, for each call of a context function after a `{% set %}`.
+    @pass_eval_context
+    def gettext(eval_ctx, message: str, /, **variables) -> str:
+        return fill(eval_ctx, translations.ugettext(message), variables)
 
-    @pass_context
-    def ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
         variables.setdefault("num", num)
-        return fill(context, translations.ungettext(singular, plural, num), variables)
+        return fill(eval_ctx, translations.ungettext(singular, plural, num), variables)
 
     # `_` itself, not Jinja's alias that looks `gettext` up again at every call.
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

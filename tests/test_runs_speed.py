@@ -244,6 +244,31 @@ def test_page_translations_behave_as_jinjas(app, source, expected):
         assert render_template_string(source) == expected
 
 
+def test_text_without_autoescape_is_filled_as_is(app):
+    """A plain-text block (an email's body) keeps what it is given: nothing escaped, no markup."""
+    source = "{% autoescape false %}{{ _('Hello %(name)s', name='<b>') }}{% endautoescape %}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(source) == "Hello <b>"
+
+
+def test_a_string_translated_after_a_set_in_a_block_copies_no_context(app, monkeypatch):
+    """The item screen sets a variable in its content block, then translates a dozen strings: Jinja
+    copied every variable of the page into a new context for each of them, for a function that only
+    needs to know whether the output is escaped."""
+    import jinja2.runtime
+
+    derived, derive = [], jinja2.runtime.Context.derived
+    monkeypatch.setattr(jinja2.runtime.Context, "derived",
+                        lambda self, *args, **kwargs: derived.append(1) or derive(self, *args, **kwargs))
+    source = ("{% extends 'base.html' %}{% block content %}{% set shown = 1 %}"
+              "{{ _('Next') }} {{ _('%(position)s of %(total)s', position=shown, total=2) }}"
+              " {{ ngettext('%(num)s photo', '%(num)s photos', 2) }}{% endblock %}")
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        page = render_template_string(source)
+    assert "Suivant" in page and "1 sur 2" in page and "2 photos" in page
+    assert derived == []
+
+
 def test_a_run_whose_versions_fill_the_copies_is_still_shown_whole(performer, make_run, make_checklist, staff, db,
                                                                    monkeypatch):
     """When the copies are full and emptied, the versions of the run being shown that were already copied
