@@ -1,8 +1,11 @@
-"""The application class: Flask, keeping the paths it builds during requests."""
+"""The application class: Flask, keeping the paths it builds during requests, with templates compiled
+per language (checkapp/templating.py)."""
 from __future__ import annotations
 
 from flask import Flask
 from flask.globals import _cv_request
+
+from .templating import PageEnvironment
 
 # Paths kept per process; past this many, they are all built again (ids make the set grow with use).
 MAX_KEPT_PATHS = 5_000
@@ -16,6 +19,8 @@ class CheckApp(Flask):
     endpoint, its values and where the app is mounted, as long as no `url_defaults` function adds
     values and no route depends on the host; otherwise, and for full URLs, Flask builds it every time.
     """
+
+    jinja_environment = PageEnvironment
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
