@@ -2,7 +2,7 @@
 the browser's region for dates and numbers; and the local time people type and read (the app
 stores naive UTC)."""
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -11,6 +11,8 @@ from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LOCALES = ("fr", "en")
 # The language when nobody says which: a browser asking for neither, a message read by many (webhooks).
@@ -27,13 +29,21 @@ def select_language() -> str:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LANGUAGE
+    return browser_language(request.headers.get("Accept-Language", ""))
 
 
-def regional_locale(language: str, accept_languages) -> str:
+# A browser sends the same header with every request: each is read once (per process, the last few
+# hundred kept), not parsed again at every page.
+@lru_cache(maxsize=256)
+def browser_language(accept_language: str) -> str:
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LOCALES) or DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=256)
+def regional_locale(language: str, accept_language: str) -> str:
     """The browser's first region for that language ("en" + "en-GB,en" → "en_GB"), for dates and
     numbers the way the reader writes them; the bare language when the browser names no region."""
-    for tag, _quality in accept_languages:
+    for tag, _quality in parse_accept_header(accept_language, LanguageAccept):
         try:
             locale = Locale.parse(tag.replace("-", "_"))
         except (ValueError, TypeError, UnknownLocaleError):
@@ -46,7 +56,7 @@ def regional_locale(language: str, accept_languages) -> str:
 def select_locale() -> str:
     """Babel's locale: words from the language's catalog (en_GB reads the en one), dates and
     numbers in the reader's regional style (12/02/2026 in en_GB, 2/12/26 in en_US)."""
-    return regional_locale(select_language(), request.accept_languages)
+    return regional_locale(select_language(), request.headers.get("Accept-Language", ""))
 
 
 @cache

@@ -41,6 +41,22 @@ def test_the_region_changes_formats_but_not_the_chosen_language(client, login, m
     assert '<html lang="fr">' in page and 'aria-pressed="true">FR' in page
 
 
+def test_a_browsers_language_header_is_read_once_not_at_every_page(client, login, manager, submitted_run,
+                                                                    monkeypatch):
+    from checkapp import i18n
+
+    login(manager)
+    headers = {"Accept-Language": "en-GB,en;q=0.8"}
+    assert "02/12/2026, 01:57" in client.get("/review", headers=headers).get_data(as_text=True)
+    parsed = []
+    parse = i18n.Locale.parse
+    monkeypatch.setattr(i18n.Locale, "parse", lambda *args, **kwargs: parsed.append(args) or parse(*args, **kwargs))
+    page = client.get("/review", headers=headers).get_data(as_text=True)
+    assert "Runs to review" in page and "02/12/2026, 01:57" in page
+    # Reading the header parses each of its tags ("en_GB", "en"); Flask-Babel parses the chosen "en_GB".
+    assert ("en",) not in parsed and parsed.count(("en_GB",)) == 1
+
+
 # --- plurals ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("headers", "sentence"), [

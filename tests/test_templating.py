@@ -90,3 +90,18 @@ def test_an_email_s_language_is_the_one_forced_for_it(app, notes):
 class Item:
     def _(self, text):
         return text
+
+
+def test_an_item_screen_asks_the_page_s_language_a_few_times_not_at_every_use(performer, item_url, monkeypatch):
+    """Each ask goes through Flask-Babel's context (a few lookups through Flask's globals): the layout
+    asks once for its four uses, a row of answers once for its three sets of words."""
+    from checkapp import navigation
+
+    asked = []
+    get_locale = navigation.get_locale
+    monkeypatch.setattr(navigation, "get_locale", lambda: asked.append(1) or get_locale())
+    assert performer.get(item_url, headers=FR).status_code == 200
+    asked.clear()
+    page = performer.get(item_url, headers=FR).get_data(as_text=True)
+    assert '<html lang="fr">' in page and 'aria-pressed="true">FR' in page and "/words/fr" in page
+    assert len(asked) <= 3

@@ -19,25 +19,25 @@ def clock(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def promise_words(item: CheckItem) -> str:
+def promise_words(item: CheckItem, language: str) -> str:
     try:
-        return verdict.describe_promise(item.kind, item.expected or {}, item.unit, current_locale())
+        return verdict.describe_promise(item.kind, item.expected or {}, item.unit, language)
     except verdict.PromiseError:
         return ""
 
 
-def verdict_words(item: CheckItem, answer: Answer) -> str:
+def verdict_words(item: CheckItem, answer: Answer, language: str) -> str:
     result = verdict.Verdict(answer.outcome, answer.gap, answer.detail or {})
     try:
-        return verdict.describe(result, item.kind, item.expected or {}, item.unit, current_locale())
+        return verdict.describe(result, item.kind, item.expected or {}, item.unit, language)
     except (KeyError, TypeError, ValueError):
         return ""
 
 
-def observed_words(item: CheckItem, answer: Answer) -> str:
+def observed_words(item: CheckItem, answer: Answer, language: str) -> str:
     """What was observed, in words: "No", "5 days", "4 min 10 s", "15:20", "3/5"."""
     try:
-        return kinds.describe_observed(item.kind, answer.value or {}, item.unit, current_locale())
+        return kinds.describe_observed(item.kind, answer.value or {}, item.unit, language)
     except (KeyError, TypeError, ValueError):
         return ""
 
@@ -87,9 +87,10 @@ class Row:
 
 
 def row(item: CheckItem, answer: Answer | None, photos: list[Photo] | None = None) -> Row:
-    return Row(item=item, answer=answer, photos=photos or [], promise=promise_words(item),
-               observed=observed_words(item, answer) if answer else "",
-               verdict=verdict_words(item, answer) if answer else "", laps=laps_words(answer))
+    language = current_locale()
+    return Row(item=item, answer=answer, photos=photos or [], promise=promise_words(item, language),
+               observed=observed_words(item, answer, language) if answer else "",
+               verdict=verdict_words(item, answer, language) if answer else "", laps=laps_words(answer))
 
 
 def report_groups(run: Run) -> list[tuple[ChecklistVersion, list[Row]]]:
