@@ -22,14 +22,15 @@ LOCALE_COOKIE = "lang"
 LOCAL_ZONE = ZoneInfo("Europe/Paris")
 
 
-def select_language() -> str:
-    """The language of the words (one of LOCALES): the user's pick, else the browser's."""
+def select_language(accept_language: str) -> str:
+    """The language of the words (one of LOCALES): the user's pick, else the browser's (its
+    Accept-Language header)."""
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
-    return browser_language(request.headers.get("Accept-Language", ""))
+    return browser_language(accept_language)
 
 
 # A browser sends the same header with every request: each is read once (per process, the last few
@@ -56,7 +57,8 @@ def regional_locale(language: str, accept_language: str) -> str:
 def select_locale() -> str:
     """Babel's locale: words from the language's catalog (en_GB reads the en one), dates and
     numbers in the reader's regional style (12/02/2026 in en_GB, 2/12/26 in en_US)."""
-    return regional_locale(select_language(), request.headers.get("Accept-Language", ""))
+    accept_language = request.headers.get("Accept-Language", "")
+    return regional_locale(select_language(accept_language), accept_language)
 
 
 @cache

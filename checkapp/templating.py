@@ -11,12 +11,10 @@ translated when shown, by the same catalog.
 """
 from __future__ import annotations
 
-from functools import cache
-
 from babel import support
 from flask import has_app_context
 from flask.templating import Environment
-from flask_babel import get_domain, get_locale
+from flask_babel import force_locale, get_locale, get_translations
 from jinja2 import nodes
 
 from .i18n import LOCALES
@@ -38,9 +36,8 @@ class PageEnvironment(Environment):
     def _parse(self, source, name, filename):
         template = super()._parse(source, name, filename)
         if self.language is not None:
-            domain = get_domain()
-            translate_fixed_strings(template, catalog(tuple(domain.translation_directories), domain.domain[0],
-                                                      self.language))
+            with force_locale(self.language):  # the catalog Flask-Babel keeps for the language
+                translate_fixed_strings(template, get_translations())
         return template
 
     def for_language(self, language: str) -> PageEnvironment:
@@ -69,15 +66,6 @@ def page_language() -> str | None:
     except RuntimeError:  # no request to read it from and none forced (a command): shown as before
         return None
     return locale.language if locale is not None and locale.language in LOCALES else None
-
-
-@cache
-def catalog(directories: tuple[str, ...], domain: str, language: str) -> support.Translations:
-    """The language's messages, merged from every directory as Flask-Babel merges them."""
-    translations = support.Translations()
-    for directory in directories:
-        translations.merge(support.Translations.load(directory, [language], domain))
-    return translations
 
 
 def translate_fixed_strings(node: nodes.Node, translations: support.Translations) -> None:
