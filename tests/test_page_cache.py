@@ -281,3 +281,14 @@ def test_the_pages_read_no_unwatched_table_but_answers(as_manager, submitted, db
 ])
 def test_which_table_a_statement_writes(statement, table):
     assert generation.written_table(statement) == table
+
+
+def test_a_connection_lost_in_the_middle_of_a_write_rolls_back_cleanly(db):
+    """A database server going away mid-write invalidates the connection: the rollback that follows
+    must not fail again on the connection's notes (a 500 instead of the 503 that says to retry)."""
+    with _db.engine.connect() as connection:
+        transaction = connection.begin()
+        connection.execute(text("UPDATE fix SET id = id WHERE id = 0"))
+        connection.invalidate()
+        transaction.rollback()
+        assert connection.invalidated

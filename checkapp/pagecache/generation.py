@@ -66,6 +66,8 @@ def install(engine: Engine) -> None:
 
 
 def _forget(connection) -> None:
+    if connection.invalidated:  # lost mid-transaction (the server went away): its notes went with it
+        return
     connection.info.pop(WROTE, None)
 
 
