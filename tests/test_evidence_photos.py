@@ -221,6 +221,27 @@ def test_same_photo_sent_twice_is_flagged(performer, run, item, photo_dir, db):
     assert "Same photo as #1." in page
 
 
+def test_the_same_photo_sent_for_another_item_is_flagged_on_the_later_items_screen(performer, run, item, photo_dir,
+                                                                                    db):
+    """The item screen reads only its item's photos and those of the run with the same bytes (one statement,
+    runs/services.item_screen): a photo of another item with other bytes changes nothing."""
+    first, third = run.checklists[0].version.items[0], run.checklists[0].version.items[2]
+    data = jpeg()
+    upload(performer, run, first, data)
+    upload(performer, run, third, jpeg(color=(250, 250, 250)))
+    upload(performer, run, item, data)
+    upload(performer, run, item, jpeg(color=(10, 10, 10)))
+
+    def screen(of):
+        return performer.get(f"/runs/{run.id}/items/{of.id}", headers=EN).get_data(as_text=True)
+
+    later, earlier, other = screen(item), screen(first), screen(third)
+    assert later.count("Same photo as one already sent for another item.") == 1
+    assert later.count('class="photo-tile"') == 2 and "Same photo as #" not in later
+    for page in (earlier, other):
+        assert page.count('class="photo-tile"') == 1 and "Same photo as" not in page
+
+
 def test_different_photos_are_not_duplicates(performer, run, item, photo_dir, db):
     upload(performer, run, item, jpeg(color=(10, 10, 10)))
     upload(performer, run, item, jpeg(color=(250, 250, 250)))

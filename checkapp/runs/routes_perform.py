@@ -71,15 +71,12 @@ def perform_item(run_id: int, item_id: int):
 
 def render_item(run, items: list, position: int, *, error: str | None) -> str:
     item = items[position]
-    answers = services.current_answers(run)
-    answer = answers.get(item.id)
-    run_photos = services.photos_by_item(run)
-    photos = run_photos.get(item.id, [])
+    screen = services.item_screen(run, item.id)
+    answer, photos = screen.answer, screen.photos
     return render_template(
         "runs/item.html", run=run, item=item, version=item.version, answer=answer,
         row=display.row(item, answer, photos), photos=photos, editable=services.is_editable(run),
-        same_photos=same_photo_in_run([photo for group in run_photos.values() for photo in group]),
-        position=position + 1, total=len(items), answered=len(answers),
+        same_photos=same_photo_in_run(screen.alike), position=position + 1, total=len(items),
         previous_item=items[position - 1] if position > 0 else None,
         next_item=items[position + 1] if position + 1 < len(items) else None,
         saved=request.args.get("saved") == "1" and error is None and answer is not None,

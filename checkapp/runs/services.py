@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, inspect, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, inspect, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from .. import signals, verdict
 from ..extensions import db
@@ -123,6 +123,37 @@ def all_items(run: Run) -> list[CheckItem]:
 # Built once: a run's screens read them at every step.
 CURRENT_ANSWERS = select(Answer).where(Answer.run_id == bindparam("run_id"), Answer.is_current.is_(True))
 RUN_PHOTOS = select(Photo).where(Photo.run_id == bindparam("run_id")).order_by(Photo.created_at, Photo.id)
+
+
+_ALIKE = aliased(Photo)
+# One item's screen in one statement, however many items the run has answered: the item's current
+# answer, and the run's photos that are the item's or have the same bytes as one of them (for "same
+# photo as …"), oldest first. The run itself is the outer joins' anchor: one row even with neither.
+ITEM_SCREEN = (
+    select(Answer, Photo).select_from(Run)
+    .outerjoin(Answer, and_(Answer.run_id == Run.id, Answer.item_id == bindparam("item_id"),
+                            Answer.is_current.is_(True)))
+    .outerjoin(Photo, and_(Photo.run_id == Run.id, or_(
+        Photo.item_id == bindparam("item_id"),
+        Photo.sha256.in_(select(_ALIKE.sha256).where(_ALIKE.run_id == bindparam("run_id"),
+                                                     _ALIKE.item_id == bindparam("item_id"))))))
+    .where(Run.id == bindparam("run_id"))
+    .order_by(Photo.created_at, Photo.id)
+)
+
+
+@dataclass(frozen=True)
+class ItemScreen:
+    answer: Answer | None
+    photos: list[Photo]  # the item's, oldest first
+    alike: list[Photo]  # the item's and the run's others with the same bytes as one of them
+
+
+def item_screen(run: Run, item_id: int) -> ItemScreen:
+    rows = db.session.execute(ITEM_SCREEN, {"run_id": run.id, "item_id": item_id}).all()
+    alike = [photo for _answer, photo in rows if photo is not None]
+    return ItemScreen(answer=rows[0][0] if rows else None, alike=alike,
+                      photos=[photo for photo in alike if photo.item_id == item_id])
 
 
 def current_answers(run: Run) -> dict[int, Answer]:
