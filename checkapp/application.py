@@ -1,14 +1,18 @@
-"""The application class: Flask, keeping the paths it builds during requests, with templates compiled
-per language (checkapp/templating.py)."""
+"""The application class: Flask, keeping the paths it builds during requests and what it learnt of its
+functions, with templates compiled per language (checkapp/templating.py) and session cookies checked
+once (checkapp/sessions.py)."""
 from __future__ import annotations
 
 from flask import Flask
 from flask.globals import _cv_request
 
+from .sessions import KeptCookieSessions
 from .templating import PageEnvironment
 
 # Paths kept per process; past this many, they are all built again (ids make the set grow with use).
 MAX_KEPT_PATHS = 5_000
+# Functions known to be plain (not coroutines); a request's own `after_this_request` ones come and go.
+MAX_KNOWN_FUNCTIONS = 1_000
 
 
 class CheckApp(Flask):
@@ -25,6 +29,22 @@ class CheckApp(Flask):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kept_paths: dict[tuple, str] = {}
+        self.session_interface = KeptCookieSessions()
+        self.sync_functions: dict = {}
+
+    def ensure_sync(self, func):
+        """Flask asks `inspect` whether each hook and view is a coroutine function at each call (16 per
+        item screen); a function stays what it is, so the answer is kept."""
+        try:
+            return self.sync_functions[func]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+        if len(self.sync_functions) >= MAX_KNOWN_FUNCTIONS:
+            self.sync_functions.clear()
+        sync = self.sync_functions[func] = super().ensure_sync(func)
+        return sync
 
     def url_for(self, /, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None, **values) -> str:

@@ -106,3 +106,29 @@ def test_a_kept_link_leads_to_the_right_item(performer, run):
     assert f'href="/runs/{run.id}/items/{first[1].id}"' in page
     page = performer.get(f"/runs/{run.id}/items/{first[1].id}", headers=EN).get_data(as_text=True)
     assert f'href="/runs/{run.id}/items/{first[0].id}"' in page and f'href="/runs/{run.id}/items/{first[2].id}"' in page
+
+
+def test_whether_a_function_is_a_coroutine_is_asked_once_per_function(bare, monkeypatch):
+    import flask.app
+
+    asked = []
+    real = flask.app.iscoroutinefunction
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", lambda func: asked.append(func) or real(func))
+    bare.before_request(lambda: None)
+    client = bare.test_client()
+    assert client.get("/runs/1").get_data(as_text=True) == "1"
+    assert asked
+    asked.clear()
+    assert client.get("/runs/2").get_data(as_text=True) == "2"
+    assert asked == []
+
+
+def test_functions_met_once_are_forgotten_when_too_many(bare, monkeypatch):
+    import checkapp.application
+
+    monkeypatch.setattr(checkapp.application, "MAX_KNOWN_FUNCTIONS", 3)
+    for n in range(10):
+        def view(n=n):
+            return n
+        assert bare.ensure_sync(view) is view
+    assert len(bare.sync_functions) <= 3
