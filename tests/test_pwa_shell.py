@@ -236,3 +236,18 @@ def test_small_responses_and_images_are_not_compressed(client):
     assert len(small.get_data()) < 500 and "Content-Encoding" not in small.headers
     icon = client.get("/static/icons/icon-512.png", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in icon.headers
+
+
+def test_a_warm_page_names_the_words_file_without_hashing_the_words_again(performer, run, monkeypatch):
+    """The words change only with a deploy: their version is computed once per process, not at every page."""
+    import checkapp.pwa.words
+
+    item = run.checklists[0].version.items[0]
+    url = f"/runs/{run.id}/items/{item.id}"
+    first = performer.get(url).get_data(as_text=True)
+    read = []
+    real = checkapp.pwa.words.words_json
+    monkeypatch.setattr(checkapp.pwa.words, "words_json", lambda lang: read.append(lang) or real(lang))
+    again = performer.get(url).get_data(as_text=True)
+    assert read == []
+    assert f"/words/fr.json?v={words_version()}" in again and f"v={words_version()}" in first

@@ -6,7 +6,7 @@ Keys are what words.js asks for; it fills in `{n}`, `{x}`, `{a}`, `{b}` and `{s}
 """
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from flask import url_for
 from flask_babel import force_locale, get_translations, gettext
@@ -64,9 +64,10 @@ def words_json(lang: str) -> str:
         return json.dumps(outbox_words(), ensure_ascii=False, sort_keys=True)
 
 
+@cache
 def words_version() -> str:
     """A hash of every language's words: in their URLs (so a cache never serves old ones for new)
-    and in the service worker's version (so it renews its copies)."""
+    and in the service worker's version (so it renews its copies). Once per process, as the words."""
     digest = hashlib.sha256()
     for lang in LOCALES:
         digest.update(words_json(lang).encode())
