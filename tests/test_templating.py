@@ -31,6 +31,21 @@ def test_an_item_screen_shown_again_looks_up_only_the_strings_it_fills_in(perfor
     assert [message for message in looked_up if "%" not in message] == []
 
 
+def test_the_yes_no_buttons_words_are_translated_when_compiled(performer, run, db, looked_up):
+    from checkapp.runs import services
+
+    item = next(item for item in run.checklists[0].version.items if item.kind == "yes_no")
+    services.save_answer(run, item, {"value": True}, client_uuid="0b5c6d1e-7f80-4a91-8b2c-3d4e5f607182")
+    db.session.commit()
+    url = f"/runs/{run.id}/items/{item.id}"
+    assert performer.get(url, headers=FR).status_code == 200
+    looked_up.clear()
+    page = performer.get(url, headers=FR).get_data(as_text=True)
+    assert 'value="yes" class="button big answer-yes" aria-pressed="true">Oui</button>' in page
+    assert 'value="no" class="button big answer-no" aria-pressed="false">Non</button>' in page
+    assert looked_up and not {"Yes", "No"} & set(looked_up), looked_up
+
+
 @pytest.mark.parametrize("language", ["fr", "en", "en-GB,en;q=0.8", "fr"])
 def test_each_language_gets_its_own_words(performer, item_url, language):
     page = performer.get(item_url, headers={"Accept-Language": language}).get_data(as_text=True)
