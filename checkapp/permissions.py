@@ -122,6 +122,12 @@ def get_run_or_404(run_id: int, *, to_perform: bool = False, with_items: bool = 
     has copies of its items)."""
     run = db.session.execute(RUN_WITH_ITEMS_BY_ID if with_items else RUN_BY_ID,
                              {"run_id": run_id}).unique().scalar_one_or_none()
+    return allowed_or_404(run, run_id, to_perform=to_perform)
+
+
+def allowed_or_404(run: Run | None, run_id: int, *, to_perform: bool = False) -> Run:
+    """`run` (None: there is none), read by the caller with what its page shows, if this person may see
+    (or perform) it; else as `get_run_or_404`."""
     allowed = run is not None and (can_perform(run) if to_perform else can_view(run))
     if not allowed:
         invite = lapsed_invite(run_id) if run is not None else None

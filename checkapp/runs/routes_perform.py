@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from ..evidence.services import same_photo_in_run
 from ..extensions import db
 from ..messages import UserError
-from ..permissions import current_actor, get_run_or_404
+from ..permissions import allowed_or_404, current_actor, get_run_or_404
 from ..review.services import latest_feedback
 from . import display, feelings, frozen, perform, services
 from .fields import MAX_NOTE
@@ -48,9 +48,14 @@ def start(run_id: int):
 
 @bp.route("/runs/<int:run_id>/items/<int:item_id>", methods=["GET", "POST"])
 def perform_item(run_id: int, item_id: int):
-    # A screen reads the kept copies of the run's items; an answer is saved against the items themselves.
+    # A screen reads the run with what it shows, and the kept copies of its items; an answer is saved
+    # against the items themselves.
     posting = request.method == "POST"
-    run = get_run_or_404(run_id, to_perform=True, with_items=posting)
+    if posting:
+        run, screen = get_run_or_404(run_id, to_perform=True), None
+    else:
+        screen = services.item_screen(run_id, item_id)
+        run = allowed_or_404(screen.run if screen else None, run_id, to_perform=True)
     items = services.all_items(run) if posting else frozen.run_items(run)
     position = next((i for i, it in enumerate(items) if it.id == item_id), None)
     if position is None:
@@ -66,12 +71,13 @@ def perform_item(run_id: int, item_id: int):
         else:
             db.session.commit()  # then nothing more is read: the run and the item would be read again
             return redirect(url_for("runs.perform_item", run_id=run_id, item_id=item_id, saved=1), code=303)
-    return render_item(run, items, position, error=error), status
+    return render_item(run, items, position, error=error, screen=screen), status
 
 
-def render_item(run, items: list, position: int, *, error: str | None) -> str:
+def render_item(run, items: list, position: int, *, error: str | None,
+                screen: services.ItemScreen | None = None) -> str:
     item = items[position]
-    screen = services.item_screen(run, item.id)
+    screen = screen or services.item_screen(run.id, item.id)
     answer, photos = screen.answer, screen.photos
     return render_template(
         "runs/item.html", run=run, item=item, version=item.version, answer=answer,

@@ -126,11 +126,12 @@ RUN_PHOTOS = select(Photo).where(Photo.run_id == bindparam("run_id")).order_by(P
 
 
 _ALIKE = aliased(Photo)
-# One item's screen in one statement, however many items the run has answered: the item's current
-# answer, and the run's photos that are the item's or have the same bytes as one of them (for "same
-# photo as …"), oldest first. The run itself is the outer joins' anchor: one row even with neither.
+# One item's screen in one statement, however many items the run has answered: the run (with its
+# performer, who is often the one signed in), the item's current answer, and the run's photos that are
+# the item's or have the same bytes as one of them (for "same photo as …"), oldest first. One row per
+# such photo, or a single row without.
 ITEM_SCREEN = (
-    select(Answer, Photo).select_from(Run)
+    select(Run, Answer, Photo)
     .outerjoin(Answer, and_(Answer.run_id == Run.id, Answer.item_id == bindparam("item_id"),
                             Answer.is_current.is_(True)))
     .outerjoin(Photo, and_(Photo.run_id == Run.id, or_(
@@ -138,21 +139,28 @@ ITEM_SCREEN = (
         Photo.sha256.in_(select(_ALIKE.sha256).where(_ALIKE.run_id == bindparam("run_id"),
                                                      _ALIKE.item_id == bindparam("item_id"))))))
     .where(Run.id == bindparam("run_id"))
+    .options(joinedload(Run.performer))
     .order_by(Photo.created_at, Photo.id)
 )
 
 
 @dataclass(frozen=True)
 class ItemScreen:
+    run: Run
     answer: Answer | None
     photos: list[Photo]  # the item's, oldest first
     alike: list[Photo]  # the item's and the run's others with the same bytes as one of them
 
 
-def item_screen(run: Run, item_id: int) -> ItemScreen:
-    rows = db.session.execute(ITEM_SCREEN, {"run_id": run.id, "item_id": item_id}).all()
-    alike = [photo for _answer, photo in rows if photo is not None]
-    return ItemScreen(answer=rows[0][0] if rows else None, alike=alike,
+def item_screen(run_id: int, item_id: int) -> ItemScreen | None:
+    """What the screen of `item_id` in run `run_id` shows; None when there is no such run. Whether the
+    person may see it is the caller's to check (permissions.allowed_or_404)."""
+    rows = db.session.execute(ITEM_SCREEN, {"run_id": run_id, "item_id": item_id}).all()
+    if not rows:
+        return None
+    alike = [photo for _run, _answer, photo in rows if photo is not None]
+    run, answer, _photo = rows[0]
+    return ItemScreen(run=run, answer=answer, alike=alike,
                       photos=[photo for photo in alike if photo.item_id == item_id])
 
 
