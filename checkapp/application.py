@@ -29,6 +29,7 @@ class CheckApp(Flask):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kept_paths: dict[tuple, str] = {}
+        self.paths_may_be_kept: bool | None = None
         self.session_interface = KeptCookieSessions()
         self.sync_functions: dict = {}
 
@@ -66,9 +67,19 @@ class CheckApp(Flask):
         """What the path depends on (unhashable with a list of values), or None when it is to be built
         every time."""
         request_context = _cv_request.get(None)
-        if (request_context is None or full or endpoint[:1] == "." or self.subdomain_matching
-                or self.url_map.host_matching or any(self.url_default_functions.values())):
+        if request_context is None or full or endpoint[:1] == "." or not self._paths_may_be_kept():
             return None
         # The type too: url_for(flag=True) and url_for(flag=1) are equal keys but different paths.
         return (request_context.request.script_root, endpoint, anchor, method,
                 tuple((name, type(value), value) for name, value in values.items()))
+
+    def _paths_may_be_kept(self) -> bool:
+        """No `url_defaults` function and no host in the routes. Final once the app has served a request
+        (Flask refuses to be set up further then), so only asked again until that first request."""
+        if self.paths_may_be_kept is None:
+            may = not (self.subdomain_matching or self.url_map.host_matching
+                       or any(self.url_default_functions.values()))
+            if not self._got_first_request:
+                return may
+            self.paths_may_be_kept = may
+        return self.paths_may_be_kept

@@ -132,3 +132,19 @@ def test_functions_met_once_are_forgotten_when_too_many(bare, monkeypatch):
             return n
         assert bare.ensure_sync(view) is view
     assert len(bare.sync_functions) <= 3
+
+
+def test_once_the_app_served_a_request_whether_paths_may_be_kept_is_not_asked_again(bare, builds):
+    """Flask refuses new url_defaults functions after the first request: the answer cannot change."""
+    class Unaskable(dict):
+        def values(self):
+            raise AssertionError("asked again")
+
+    client = bare.test_client()
+    assert client.get("/runs/1").status_code == 200
+    with bare.test_request_context():
+        assert url_for("run", run_id=3) == "/runs/3"
+    bare.url_default_functions = Unaskable(bare.url_default_functions)
+    with bare.test_request_context():
+        assert url_for("run", run_id=3) == url_for("run", run_id=4 - 1) == "/runs/3"
+    assert builds == ["run"]

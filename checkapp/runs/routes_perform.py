@@ -14,6 +14,7 @@ from ..extensions import db
 from ..messages import UserError
 from ..permissions import allowed_or_404, current_actor, get_run_or_404
 from ..review.services import latest_feedback
+from ..verdict import kinds
 from . import display, feelings, frozen, perform, services
 from .fields import MAX_NOTE
 from .forms import submit_form
@@ -80,7 +81,7 @@ def render_item(run, items: list, position: int, *, error: str | None,
     screen = screen or services.item_screen(run.id, item.id)
     answer, photos = screen.answer, screen.photos
     return render_template(
-        "runs/item.html", run=run, item=item, version=item.version, answer=answer,
+        "runs/item.html", run=run, item=item, kind=kinds.get(item.kind), version=item.version, answer=answer,
         row=display.row(item, answer, photos), photos=photos, editable=services.is_editable(run),
         same_photos=same_photo_in_run(screen.alike), position=position + 1, total=len(items),
         previous_item=items[position - 1] if position > 0 else None,
