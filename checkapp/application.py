@@ -3,6 +3,8 @@ functions, with templates compiled per language (checkapp/templating.py) and ses
 once (checkapp/sessions.py)."""
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from flask import Flask
 from flask.globals import _cv_request
 
@@ -11,8 +13,6 @@ from .templating import PageEnvironment
 
 # Paths kept per process; past this many, they are all built again (ids make the set grow with use).
 MAX_KEPT_PATHS = 5_000
-# Functions known to be plain (not coroutines); a request's own `after_this_request` ones come and go.
-MAX_KNOWN_FUNCTIONS = 1_000
 
 
 class CheckApp(Flask):
@@ -31,21 +31,22 @@ class CheckApp(Flask):
         self.kept_paths: dict[tuple, str] = {}
         self.paths_may_be_kept: bool | None = None
         self.session_interface = KeptCookieSessions()
-        self.sync_functions: dict = {}
+        # Weakly: a request's own functions (`after_this_request`) are forgotten with it.
+        self.sync_functions: WeakKeyDictionary = WeakKeyDictionary()
 
     def ensure_sync(self, func):
         """Flask asks `inspect` whether each hook and view is a coroutine function at each call (16 per
         item screen); a function stays what it is, so the answer is kept."""
         try:
-            return self.sync_functions[func]
+            wrapped = self.sync_functions[func]
         except KeyError:
-            pass
-        except TypeError:  # an unhashable callable
+            sync = super().ensure_sync(func)
+            # None for a plain function: a value referring to it would keep it alive.
+            self.sync_functions[func] = None if sync is func else sync
+            return sync
+        except TypeError:  # a callable that cannot be referred to weakly, or unhashable
             return super().ensure_sync(func)
-        if len(self.sync_functions) >= MAX_KNOWN_FUNCTIONS:
-            self.sync_functions.clear()
-        sync = self.sync_functions[func] = super().ensure_sync(func)
-        return sync
+        return func if wrapped is None else wrapped
 
     def url_for(self, /, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None, **values) -> str:
