@@ -248,6 +248,9 @@ def test_a_photo_taken_while_the_page_is_still_starting_is_sent(browser, playwri
         page.get_by_label("Email").fill("staff@example.org")
         page.get_by_label("Password").fill("correct horse battery")
         page.get_by_role("button", name="Log in").click()
+        # The home page after signing in loads its own app.js: held too, it would be the one let go below.
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.wait_for_load_state("load")
         held = []
         page.route("**/static/js/app.js", lambda route: held.append(route))
         item = run.checklists[0].version.items[0]
