@@ -251,3 +251,21 @@ def test_a_warm_page_names_the_words_file_without_hashing_the_words_again(perfor
     again = performer.get(url).get_data(as_text=True)
     assert read == []
     assert f"/words/fr.json?v={words_version()}" in again and f"v={words_version()}" in first
+
+
+def test_the_outbox_indicator_is_rendered_once_per_language_and_names_that_languages_words(performer, run,
+                                                                                           monkeypatch):
+    import checkapp.pwa.words
+
+    url = f"/runs/{run.id}/items/{run.checklists[0].version.items[0].id}"
+    for lang in ("fr", "en"):
+        performer.get(url, headers={"Accept-Language": lang})
+    named = []
+    real = checkapp.pwa.words.words_url
+    monkeypatch.setitem(performer.application.jinja_env.globals, "words_url",
+                        lambda lang: named.append(lang) or real(lang))
+    pages = {lang: performer.get(url, headers={"Accept-Language": lang}).get_data(as_text=True)
+             for lang in ("fr", "en")}
+    assert named == []
+    for lang, page in pages.items():
+        assert page.count('id="outbox-status"') == 1 and f'data-words="/words/{lang}.json?v={words_version()}"' in page
