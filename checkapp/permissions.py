@@ -26,8 +26,8 @@ INVITE_SESSION_KEY = "invite_id"
 # Built once (every page of a run loads it): building and hashing a new statement at each request,
 # as `Session.get` does, was a third of loading the row. The performer comes with the run: on staff's
 # own run it is the signed-in person, whom `auth.session.load_user` then finds without reading again.
-RUN_BY_ID = select(Run).where(Run.id == bindparam("run_id")).options(joinedload(Run.performer))
-RUN_WITH_ITEMS_BY_ID = RUN_BY_ID.options(*WITH_ITEMS)
+# Its checklist versions and items come with it too (the item screen reads runs/services.ITEM_SCREEN).
+RUN_BY_ID = select(Run).where(Run.id == bindparam("run_id")).options(joinedload(Run.performer), *WITH_ITEMS)
 INVITE_BY_ID = select(Invite).where(Invite.id == bindparam("invite_id"))  # every request of an outside tester
 
 
@@ -112,16 +112,12 @@ def refuse_lapsed_invite(invite: Invite):
     abort(make_response(response, status))
 
 
-def get_run_or_404(run_id: int, *, to_perform: bool = False, with_items: bool = True) -> Run:
+def get_run_or_404(run_id: int, *, to_perform: bool = False) -> Run:
     """The run if this person may see (or perform) it; else 404, so that no run's existence leaks.
 
     One exception: a tester whose invite for this very run lapsed mid-test gets the invite's
-    410 page, which says why and whom to ask, instead of a dead end.
-
-    `with_items`: load its checklist versions and items with it (False: the run alone; runs/frozen.py
-    has copies of its items)."""
-    run = db.session.execute(RUN_WITH_ITEMS_BY_ID if with_items else RUN_BY_ID,
-                             {"run_id": run_id}).unique().scalar_one_or_none()
+    410 page, which says why and whom to ask, instead of a dead end."""
+    run = db.session.execute(RUN_BY_ID, {"run_id": run_id}).unique().scalar_one_or_none()
     return allowed_or_404(run, run_id, to_perform=to_perform)
 
 
